@@ -1,0 +1,240 @@
+/* Parent side of container creation: open what the child needs, clone, write id maps,
+ * join cgroups, run runtime hooks, release the child, and (foreground) wait for it. */
+#include "create.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup_join.h"
+#include "child/child.h"
+#include "cleanup.h"
+#include "hooks.h"
+#include "idmap.h"
+#include "result.h"
+#include "stage.h"
+#include "sync.h"
+#include "syscalls.h"
+
+static int open_namespaces(const struct husk_plan *plan, int *fds, husk_error_t *err) {
+  for (size_t i = 0; i < plan->n_ns; i++) fds[i] = -1;
+  for (size_t i = 0; i < plan->n_ns; i++) {
+    const struct husk_ns *ns = &plan->ns[i];
+    if (!ns->path) continue;
+    int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return husk_fail_errno(err, ns->path, "open namespace");
+    if (ns->type == CLONE_NEWPID) {
+      /* Only affects our children: the container lands in that pid namespace. */
+      int r = setns(fd, CLONE_NEWPID);
+      int e = errno;
+      close(fd);
+      if (r < 0) return husk_fail(err, e, ns->path, "setns pid namespace");
+      continue;
+    }
+    fds[i] = fd;
+  }
+  return 0;
+}
+
+static int connect_console(const char *path, husk_error_t *err) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof(addr.sun_path)) return husk_fail(err, ENAMETOOLONG, path, "console socket path too long");
+  strcpy(addr.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return husk_fail_errno(err, path, "socket");
+  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+    int e = errno;
+    close(fd);
+    return husk_fail(err, e, path, "connect to console socket");
+  }
+  return fd;
+}
+
+static int make_exec_fifo(const char *path, husk_error_t *err) {
+  mode_t old = umask(0);
+  int r = mkfifo(path, 0622); /* writable by the container user, whoever it is */
+  umask(old);
+  if (r < 0) return husk_fail_errno(err, path, "mkfifo exec fifo");
+  int fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) return husk_fail_errno(err, path, "open exec fifo");
+  return fd;
+}
+
+static volatile pid_t forward_to = 0;
+static void forward_signal(int sig) {
+  if (forward_to > 0) kill(forward_to, sig);
+}
+static void install_forwarding(pid_t pid) {
+  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
+  forward_to = pid;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = forward_signal;
+  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) sigaction(sigs[i], &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+static pid_t do_clone(uint64_t flags, int cgroup_fd, int *into_cgroup) {
+  struct husk_clone_args args;
+  memset(&args, 0, sizeof(args));
+  args.flags = flags;
+  args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cgroup_fd;
+  }
+  long pid = husk_clone3(&args);
+  if (pid >= 0) {
+    *into_cgroup = cgroup_fd >= 0;
+    return (pid_t)pid;
+  }
+  /* Kernels before 5.7 lack CLONE_INTO_CGROUP, before 5.3 clone3 itself. */
+  if (errno != ENOSYS && errno != E2BIG && errno != EINVAL) return -1;
+  *into_cgroup = 0;
+  return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static int wait_exit(pid_t pid, int *status) {
+  for (;;) {
+    pid_t r = waitpid(pid, status, 0);
+    if (r == pid) return 0;
+    if (r < 0 && errno != EINTR) return -1;
+  }
+}
+
+int husk_create(struct husk_plan *plan, husk_error_t *err) {
+  const int is_exec = plan->container_pid != 0;
+  int ret;
+  /* Declared up front so that every early exit runs their cleanup on a defined value. */
+  cleanup_fd int proc_fd = -1, fifo_fd = -1, console_fd = -1, cgroup_fd = -1, sync_fd = -1;
+  cleanup_pid pid_t pid = -1;
+  int sv[2];
+  err->stage = ST_PREPARE;
+  cleanup_free int *ns_fds = calloc(plan->n_ns + 1, sizeof(int));
+  if (!ns_fds) return husk_fail(err, ENOMEM, "", "allocate");
+  ret = open_namespaces(plan, ns_fds, err);
+  if (ret < 0) goto close_ns;
+
+  proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (proc_fd < 0) { ret = husk_fail_errno(err, "/proc", "open"); goto close_ns; }
+  if (plan->exec_fifo) {
+    fifo_fd = make_exec_fifo(plan->exec_fifo, err);
+    if (fifo_fd < 0) { ret = fifo_fd; goto close_ns; }
+  }
+  if (plan->console_socket) {
+    console_fd = connect_console(plan->console_socket, err);
+    if (console_fd < 0) { ret = console_fd; goto fail_fifo; }
+  }
+  err->stage = ST_CGROUP;
+  ret = husk_cgroup_prepare(plan, &cgroup_fd, err);
+  if (ret < 0) goto fail_fifo;
+
+  err->stage = ST_PREPARE;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    ret = husk_fail_errno(err, "", "socketpair");
+    goto fail_fifo;
+  }
+  sync_fd = sv[0];
+
+  uint64_t flags = is_exec ? 0 : (husk_plan_new_ns_flags(plan) & ~(uint64_t)CLONE_NEWTIME);
+  if (plan->detach) flags |= CLONE_PARENT;
+  int into_cgroup = 0;
+  err->stage = ST_CLONE;
+  pid = do_clone(flags, cgroup_fd, &into_cgroup);
+  if (pid < 0) {
+    close(sv[1]);
+    ret = husk_fail_errno(err, "", "clone3 (flags 0x%llx)", (unsigned long long)flags);
+    goto fail_fifo;
+  }
+  if (pid == 0) {
+    close(sv[0]);
+    struct husk_child_ctx ctx = {.plan = plan, .sync_fd = sv[1], .proc_fd = proc_fd, .fifo_fd = fifo_fd,
+                                 .console_fd = console_fd, .ns_fds = ns_fds, .rootfs_fd = -1,
+                                 .new_userns = (flags & CLONE_NEWUSER) != 0};
+    husk_child_main(&ctx);
+  }
+  close(sv[1]);
+  for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
+
+  if (flags & CLONE_NEWUSER) {
+    err->stage = ST_IDMAP;
+    ret = husk_write_id_maps(plan, pid, err);
+    if (ret < 0) goto fail_fifo;
+  }
+  err->stage = ST_CGROUP;
+  ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+  if (ret < 0) goto fail_fifo;
+  err->stage = ST_IDMAP;
+  ret = husk_sync_send(sync_fd, SYNC_MAPPED, pid, err);
+  if (ret < 0) goto fail_fifo;
+
+  if (!is_exec) {
+    ret = husk_sync_expect(sync_fd, SYNC_MOUNTED, NULL, err);
+    if (ret < 0) goto fail_fifo;
+    err->stage = ST_HOOKS_RUNTIME;
+    ret = husk_run_hooks(plan, HOOK_PRESTART, pid, "creating", err);
+    if (ret == 0) ret = husk_run_hooks(plan, HOOK_CREATE_RUNTIME, pid, "creating", err);
+    if (ret < 0) goto fail_fifo;
+    ret = husk_sync_send(sync_fd, SYNC_HOOKS_DONE, 0, err);
+    if (ret < 0) goto fail_fifo;
+  }
+  ret = husk_sync_expect(sync_fd, SYNC_READY, NULL, err);
+  if (ret < 0) goto fail_fifo;
+
+  husk_result_pid("created", pid);
+  if (plan->exec_fifo) {
+    pid = 0; /* handed over: it waits on the fifo for `start` */
+    return 0;
+  }
+  if (!plan->detach) install_forwarding(pid);
+  err->stage = ST_EXEC;
+  ret = husk_sync_send(sync_fd, SYNC_START, 0, err);
+  if (ret < 0) goto fail_fifo;
+  struct husk_sync_msg m;
+  ret = husk_sync_recv(sync_fd, &m, err);
+  if (ret == 0 && m.type == SYNC_ERROR) {
+    err->stage = m.stage;
+    ret = husk_fail(err, m.errnum, m.path, "%s", m.msg);
+    if (!plan->detach) {
+      int status;
+      if (wait_exit(pid, &status) == 0) pid = 0;
+    }
+    goto fail_fifo;
+  }
+  if (ret < 0 && ret != -EPIPE) goto fail_fifo;
+  husk_result_pid("started", pid);
+  if (plan->detach) {
+    pid = 0;
+    return 0;
+  }
+  int status = 0;
+  err->stage = ST_WAIT;
+  if (wait_exit(pid, &status) < 0) {
+    ret = husk_fail_errno(err, "", "wait for container");
+    goto fail_fifo;
+  }
+  husk_result_exit(pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                   WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  pid = 0;
+  return 0;
+
+fail_fifo:
+  if (plan->exec_fifo) unlink(plan->exec_fifo);
+close_ns:
+  for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
+  return ret;
+}
+
+int husk_hooks_mode(struct husk_plan *plan, int phase, int pid, const char *status, husk_error_t *err) {
+  err->stage = ST_HOOKS_RUNTIME;
+  return husk_run_hooks(plan, phase, pid, status, err);
+}

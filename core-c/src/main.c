@@ -1,0 +1,80 @@
+/* husk-core: the only husk process that forks. Bun starts it with a plan on a pipe.
+ *
+ *   husk-core create --plan-fd N --result-fd M      create / run / exec (from the plan)
+ *   husk-core hooks  --plan-fd N --result-fd M --phase P --pid PID --status S
+ *   husk-core --version
+ *
+ * It never prints to stdout or stderr on its own behalf (those belong to the container);
+ * everything goes to the result fd as JSON lines (result.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "plan.h"
+#include "result.h"
+#include "stage.h"
+
+#ifndef HUSK_CORE_VERSION
+#define HUSK_CORE_VERSION "0.1.0"
+#endif
+
+static int arg_int(int argc, char **argv, const char *name, int def) {
+  for (int i = 2; i + 1 < argc; i++)
+    if (strcmp(argv[i], name) == 0) return atoi(argv[i + 1]);
+  return def;
+}
+static const char *arg_str(int argc, char **argv, const char *name, const char *def) {
+  for (int i = 2; i + 1 < argc; i++)
+    if (strcmp(argv[i], name) == 0) return argv[i + 1];
+  return def;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "husk-core: internal helper of husk; not meant to be run by hand\n");
+    return 2;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("husk-core %s plan-version %d\n", HUSK_CORE_VERSION, HUSK_PLAN_VERSION);
+    return 0;
+  }
+  int plan_fd = arg_int(argc, argv, "--plan-fd", -1);
+  int result_fd = arg_int(argc, argv, "--result-fd", -1);
+  if (plan_fd < 0 || result_fd < 0) {
+    fprintf(stderr, "husk-core: --plan-fd and --result-fd are required\n");
+    return 2;
+  }
+  /* Neither pipe may leak into the container. */
+  fcntl(plan_fd, F_SETFD, FD_CLOEXEC);
+  fcntl(result_fd, F_SETFD, FD_CLOEXEC);
+  husk_result_init(result_fd);
+
+  husk_error_t err;
+  husk_error_clear(&err);
+  struct husk_plan plan;
+  int ret = husk_plan_read_fd(plan_fd, &plan, &err);
+  close(plan_fd);
+  if (ret < 0) {
+    err.stage = ST_PLAN;
+    husk_result_error(&err);
+    return 1;
+  }
+  if (strcmp(argv[1], "create") == 0) {
+    ret = husk_create(&plan, &err);
+  } else if (strcmp(argv[1], "hooks") == 0) {
+    ret = husk_hooks_mode(&plan, arg_int(argc, argv, "--phase", -1), arg_int(argc, argv, "--pid", 0),
+                          arg_str(argc, argv, "--status", "running"), &err);
+  } else {
+    husk_fail(&err, EINVAL, argv[1], "unknown mode");
+    ret = -EINVAL;
+  }
+  if (ret < 0) {
+    husk_result_error(&err);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,20 @@
+/* Results that husk-core reports to Bun: one JSON object per line on the result fd.
+ *   {"event":"created","pid":N}                 init is set up and waits (create / run -d)
+ *   {"event":"started","pid":N}                 the user process has exec'd
+ *   {"event":"exited","pid":N,"status":S,"signal":G}  it ended (foreground modes)
+ *   {"event":"error","stage":"mounts","errno":"ENOENT","errnum":2,"path":"/x","message":"..."} */
+#ifndef HUSK_RESULT_H
+#define HUSK_RESULT_H
+
+#include <sys/types.h>
+
+#include "error.h"
+
+void husk_result_init(int fd);
+void husk_result_pid(const char *event, pid_t pid);
+void husk_result_exit(pid_t pid, int status, int signal);
+void husk_result_error(const husk_error_t *err);
+/* Write `s` as a JSON string literal (with quotes) into buf; returns bytes written. */
+size_t husk_json_quote(char *buf, size_t cap, const char *s);
+
+#endif

@@ -1,0 +1,5 @@
+// Files imported `with { type: "file" }` resolve to their path (embedded when compiled).
+declare module "*/husk-core" {
+  const path: string;
+  export default path;
+}

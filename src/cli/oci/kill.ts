@@ -1,0 +1,19 @@
+import { Command, Option } from "clipanion";
+import { killContainer } from "../../oci/ops/kill.ts";
+import { parseSignal } from "../../oci/ops/signals.ts";
+import { OciCommand } from "./base.ts";
+
+export class KillCommand extends OciCommand {
+  static override paths = [["oci", "kill"]];
+  static override usage = Command.Usage({
+    category: "OCI runtime",
+    description: "send a signal (default TERM) to a container",
+    examples: [["Stop it hard", "husk oci kill mybox KILL"], ["Every process", "husk oci kill --all mybox 9"]],
+  });
+  all = Option.Boolean("--all,-a", false, { description: "signal every process in the container's cgroup" });
+  id = Option.String();
+  signal = Option.String({ required: false });
+  async run() {
+    await killContainer(this.store(), this.id, parseSignal(this.signal ?? "TERM"), this.all);
+  }
+}

@@ -1,0 +1,31 @@
+import { Command, Option } from "clipanion";
+import { stateJson } from "../../oci/ops/status.ts";
+import { HuskError } from "../../runtime/errors.ts";
+import { OciCommand } from "./base.ts";
+
+export class ListCommand extends OciCommand {
+  static override paths = [["oci", "list"], ["oci", "ls"]];
+  static override usage = Command.Usage({ category: "OCI runtime", description: "list containers under --root" });
+  format = Option.String("--format,-f", "table", { description: "table or json" });
+  quiet = Option.Boolean("--quiet,-q", false, { description: "only ids" });
+  async run() {
+    if (this.format !== "table" && this.format !== "json") throw new HuskError(`--format "${this.format}": expected table or json`);
+    const store = this.store();
+    const states = [];
+    for (const id of store.list()) {
+      try {
+        states.push(stateJson(store, store.read(id)));
+      } catch {}
+    }
+    const out = this.context.stdout;
+    if (this.quiet) {
+      for (const s of states) out.write(`${s.id}\n`);
+    } else if (this.format === "json") {
+      out.write(`${JSON.stringify(states)}\n`);
+    } else {
+      const rows = [["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"], ...states.map((s) => [s.id, String(s.pid), s.status, s.bundle, s.created, s.owner || "root"])];
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      for (const r of rows) out.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join("   ").trimEnd()}\n`);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Loads husk_core.node. In a compiled husk the static require below is what makes
+// `bun build --compile` embed the addon; from a source checkout node-gyp-build finds it.
+
+export interface KernelFeatures {
+  cgroupMode: "v2" | "hybrid" | "v1" | "none";
+  clone3: boolean;
+  overlay: boolean;
+  newMountApi: boolean;
+  seccomp: boolean;
+  userNamespaces: boolean;
+  timeNamespace: boolean;
+  cgroupNamespace: boolean;
+  pidfd: boolean;
+  capLastCap: number;
+}
+
+export interface HuskAddon {
+  pipe(): [number, number];
+  flock(fd: number, exclusive: boolean, wait: boolean): boolean;
+  releaseFifo(path: string, timeoutMs: number): boolean;
+  killPid(pid: number, signal: number): boolean;
+  waitPidExit(pid: number, timeoutMs: number): boolean;
+  closeFd(fd: number): void;
+  mkfifo(path: string, mode: number): void;
+  memfdFromBuffer(name: string, data: Uint8Array): number;
+  features(): KernelFeatures;
+  compileSeccomp(profile: string): { bpf: Buffer; flags: number };
+}
+
+let loaded: HuskAddon | undefined;
+
+export function isCompiledBinary(): boolean {
+  return import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
+}
+
+export function addon(): HuskAddon {
+  if (loaded) return loaded;
+  if (isCompiledBinary()) {
+    loaded = require("../../build/Release/husk_core.node") as HuskAddon;
+  } else {
+    const root = new URL("../..", import.meta.url).pathname;
+    loaded = require("node-gyp-build")(root) as HuskAddon;
+  }
+  return loaded;
+}

@@ -1,0 +1,112 @@
+// pause/resume, stats and live updates through the container's cgroup files. The full
+// resource model (all controllers, v1 and v2) belongs to the cgroups work; this covers
+// the freezer and the most used knobs on both hierarchies.
+import { readFileSync, writeFileSync } from "node:fs";
+import { HuskError } from "../../runtime/errors.ts";
+import type { ContainerState } from "../../state/container-state.ts";
+import { cgroupPids } from "./cgroup-cleanup.ts";
+import { freezerFile } from "./status.ts";
+
+export function setFrozen(state: ContainerState, frozen: boolean): void {
+  const f = freezerFile(state);
+  if (!f) throw new HuskError(`container "${state.id}": no freezer cgroup (neither v1 freezer nor cgroup.freeze)`, "mount the freezer controller");
+  const v1 = f.path.endsWith("freezer.state");
+  writeFileSync(f.path, v1 ? (frozen ? "FROZEN" : "THAWED") : frozen ? "1" : "0");
+  // v1 reports FREEZING until every task stopped: wait for the final state.
+  for (let i = 0; v1 && frozen && i < 1000; i++) {
+    if (readFileSync(f.path, "utf8").trim() === "FROZEN") return;
+    Bun.sleepSync(1);
+  }
+}
+
+function dirFor(state: ContainerState, controller: string): string | undefined {
+  return state.cgroup.dirs.find((d) => d.split("/")[4]?.split(",").includes(controller));
+}
+
+function readNum(path: string): number | undefined {
+  try {
+    const t = readFileSync(path, "utf8").trim();
+    return t === "max" ? undefined : Number(t);
+  } catch {
+    return undefined;
+  }
+}
+
+function readKeyed(path: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const line of readFileSync(path, "utf8").split("\n")) {
+      const [k, v] = line.split(" ");
+      if (k && v !== undefined) out[k] = Number(v);
+    }
+  } catch {}
+  return out;
+}
+
+/** The stats object of runc's `events --stats` (the subset husk reads today). */
+export function containerStats(state: ContainerState) {
+  const v2 = state.cgroup.v2Dir;
+  const mem = dirFor(state, "memory");
+  const cpuacct = dirFor(state, "cpuacct");
+  const cpu = dirFor(state, "cpu");
+  const pidsDir = dirFor(state, "pids");
+  const v2mem = v2 ? readNum(`${v2}/memory.current`) : undefined;
+  const cpuStat = v2 ? readKeyed(`${v2}/cpu.stat`) : {};
+  const throttle = cpu ? readKeyed(`${cpu}/cpu.stat`) : {};
+  return {
+    cpu: {
+      usage: { total: cpuacct ? readNum(`${cpuacct}/cpuacct.usage`) ?? 0 : (cpuStat.usage_usec ?? 0) * 1000 },
+      throttling: {
+        periods: throttle.nr_periods ?? cpuStat.nr_periods ?? 0,
+        throttledPeriods: throttle.nr_throttled ?? cpuStat.nr_throttled ?? 0,
+        throttledTime: throttle.throttled_time ?? (cpuStat.throttled_usec ?? 0) * 1000,
+      },
+    },
+    memory: {
+      usage: {
+        usage: mem ? readNum(`${mem}/memory.usage_in_bytes`) ?? 0 : v2mem ?? 0,
+        max: mem ? readNum(`${mem}/memory.max_usage_in_bytes`) ?? 0 : 0,
+        limit: mem ? readNum(`${mem}/memory.limit_in_bytes`) ?? 0 : (v2 ? readNum(`${v2}/memory.max`) : 0) ?? 0,
+        failcnt: mem ? readNum(`${mem}/memory.failcnt`) ?? 0 : 0,
+      },
+    },
+    pids: {
+      current: pidsDir ? readNum(`${pidsDir}/pids.current`) ?? 0 : v2 ? readNum(`${v2}/pids.current`) ?? 0 : cgroupPids(state.cgroup).length,
+      limit: pidsDir ? readNum(`${pidsDir}/pids.max`) ?? 0 : 0,
+    },
+  };
+}
+
+export interface ResourceUpdate {
+  memory?: number;
+  memorySwap?: number;
+  cpuShares?: number;
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;
+}
+
+/** Writes each knob to the v1 hierarchy that owns it, else to the unified directory. */
+export function updateResources(state: ContainerState, u: ResourceUpdate): void {
+  const v2 = state.cgroup.v2Dir;
+  const write = (v1ctrl: string, v1file: string, v2file: string, value: string, v2value = value) => {
+    const d = dirFor(state, v1ctrl);
+    const target = d ? `${d}/${v1file}` : v2 ? `${v2}/${v2file}` : undefined;
+    if (!target) throw new HuskError(`update: no cgroup for controller ${v1ctrl} on this host`);
+    try {
+      writeFileSync(target, d ? value : v2value);
+    } catch (e) {
+      throw new HuskError(`update: write ${target}: ${(e as NodeJS.ErrnoException).code}`, "is the controller enabled for this cgroup?");
+    }
+  };
+  if (u.memory !== undefined) write("memory", "memory.limit_in_bytes", "memory.max", String(u.memory), u.memory < 0 ? "max" : String(u.memory));
+  if (u.memorySwap !== undefined) write("memory", "memory.memsw.limit_in_bytes", "memory.swap.max", String(u.memorySwap));
+  if (u.cpuShares !== undefined) write("cpu", "cpu.shares", "cpu.weight", String(u.cpuShares), String(Math.round(1 + ((u.cpuShares - 2) * 9999) / 262142)));
+  if (u.cpuPeriod !== undefined) write("cpu", "cpu.cfs_period_us", "cpu.max", String(u.cpuPeriod), `${u.cpuQuota ?? "max"} ${u.cpuPeriod}`);
+  if (u.cpuQuota !== undefined) write("cpu", "cpu.cfs_quota_us", "cpu.max", String(u.cpuQuota), `${u.cpuQuota < 0 ? "max" : u.cpuQuota} ${u.cpuPeriod ?? 100000}`);
+  if (u.cpusetCpus !== undefined) write("cpuset", "cpuset.cpus", "cpuset.cpus", u.cpusetCpus);
+  if (u.cpusetMems !== undefined) write("cpuset", "cpuset.mems", "cpuset.mems", u.cpusetMems);
+  if (u.pidsLimit !== undefined) write("pids", "pids.max", "pids.max", u.pidsLimit <= 0 ? "max" : String(u.pidsLimit));
+}

@@ -1,0 +1,33 @@
+// `run`: create and start in one go; in the foreground, wait and clean up.
+import type { StateStore } from "../../state/store.ts";
+import { type CreateOptions, createContainer } from "./create.ts";
+import { deleteContainer } from "./delete.ts";
+import { runHooks } from "./start.ts";
+
+export async function runContainer(store: StateStore, opts: Omit<CreateOptions, "waitForStart">, warn: (m: string) => void): Promise<number> {
+  let forward: ((sig: NodeJS.Signals) => void) | undefined;
+  let pid = 0;
+  if (!opts.detach) {
+    // husk-core forwards signals to the container; we must just not die of them.
+    forward = () => {};
+    for (const s of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(s, forward);
+  }
+  try {
+    const { state, exit } = await createContainer(store, {
+      ...opts,
+      waitForStart: false,
+      onEvent: (ev, st) => {
+        if (ev.event === "started") {
+          pid = ev.pid;
+          runHooks(st, "poststart", "running").catch((e) => warn(`poststart hook failed: ${(e as Error).message}`));
+        }
+      },
+    });
+    void pid;
+    if (opts.detach) return 0;
+    await deleteContainer(store, state.id, true, warn);
+    return exit?.status ?? 0;
+  } finally {
+    if (forward) for (const s of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.off(s, forward);
+  }
+}
