@@ -11,6 +11,11 @@ static int result_fd = -1;
 
 void husk_result_init(int fd) { result_fd = fd; }
 
+void husk_result_close(void) {
+  if (result_fd >= 0) close(result_fd);
+  result_fd = -1;
+}
+
 static void emit(const char *line, size_t len) {
   if (result_fd < 0) return;
   while (len > 0) {

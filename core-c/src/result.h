@@ -11,6 +11,8 @@
 #include "error.h"
 
 void husk_result_init(int fd);
+/* The container side must not hold the result pipe open (Bun waits for its EOF). */
+void husk_result_close(void);
 void husk_result_pid(const char *event, pid_t pid);
 void husk_result_exit(pid_t pid, int status, int signal);
 void husk_result_error(const husk_error_t *err);

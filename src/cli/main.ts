@@ -18,23 +18,32 @@ import { StartCommand } from "./oci/start.ts";
 import { StateCommand } from "./oci/state.ts";
 import { UpdateCommand } from "./oci/update.ts";
 import { VersionCommand } from "./version.ts";
+import { trace } from "../util/trace.ts";
 
-export function buildCli(): Cli {
+const COMMANDS = [
+  CreateCommand, StartCommand, RunCommand, StateCommand, KillCommand, DeleteCommand, ListCommand, PsCommand,
+  ExecCommand, PauseCommand, ResumeCommand, EventsCommand, UpdateCommand, FeaturesCommand, SpecCommand, VersionCommand,
+];
+
+/** All commands, or (when `args` names one exactly) just that one: clipanion's parser
+ * costs time per registered command, and `create`/`run` sit on the start-latency path. */
+export function buildCli(args?: string[]): Cli {
   const cli = new Cli({ binaryLabel: "husk", binaryName: "husk", binaryVersion: BUILD_INFO.version, enableColors: false });
-  for (const c of [
-    CreateCommand, StartCommand, RunCommand, StateCommand, KillCommand, DeleteCommand, ListCommand, PsCommand,
-    ExecCommand, PauseCommand, ResumeCommand, EventsCommand, UpdateCommand, FeaturesCommand, SpecCommand, VersionCommand,
-  ])
-    cli.register(c);
+  const wanted = args && !args.includes("--help") && !args.includes("-h")
+    ? COMMANDS.filter((c) => c.paths?.some((p) => p.every((part, i) => args[i] === part) && (p.length > 1 || args.length === 1 || p[0]!.startsWith("-"))))
+    : [];
+  for (const c of wanted.length === 1 ? wanted : COMMANDS) cli.register(c);
   cli.register(Builtins.HelpCommand);
   return cli;
 }
 
 export async function main(argv0: string, args: string[]): Promise<number> {
-  return buildCli().run(normalizeArgv(argv0, args));
+  trace("modules loaded");
+  const argv = normalizeArgv(argv0, args);
+  return buildCli(argv).run(argv);
 }
 
 if (import.meta.main) {
-  const code = await main(process.argv0 ?? "husk", process.argv.slice(2));
-  process.exit(code);
+  // No top-level await: the bytecode build (faster start) compiles to CommonJS.
+  main(process.argv0 ?? "husk", process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -30,7 +30,7 @@ export interface HuskAddon {
 let loaded: HuskAddon | undefined;
 
 export function isCompiledBinary(): boolean {
-  return import.meta.path.startsWith("/$bunfs/") || import.meta.path.startsWith("B:/~BUN/");
+  return Bun.main.startsWith("/$bunfs/");
 }
 
 export function addon(): HuskAddon {

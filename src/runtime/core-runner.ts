@@ -4,6 +4,7 @@ import { closeSync, writeSync } from "node:fs";
 import { addon } from "../native/addon.ts";
 import { huskCorePath } from "../native/core-binary.ts";
 import { CoreError } from "./errors.ts";
+import { trace } from "../util/trace.ts";
 
 export type CoreEvent =
   | { event: "created"; pid: number }
@@ -35,8 +36,10 @@ export async function runCore(opts: CoreRunOptions): Promise<CoreRunResult> {
   const resultFd = 4 + n;
   stdio.push(planRead, "pipe");
   let child;
+  const corePath = huskCorePath();
+  trace("core: husk-core path ready");
   try {
-    child = Bun.spawn([huskCorePath(), opts.mode, "--plan-fd", String(planFd), "--result-fd", String(resultFd), ...(opts.extraArgs ?? [])], {
+    child = Bun.spawn([corePath, opts.mode, "--plan-fd", String(planFd), "--result-fd", String(resultFd), ...(opts.extraArgs ?? [])], {
       stdio: stdio as never,
       env: process.env,
     });
@@ -74,6 +77,7 @@ export async function runCore(opts: CoreRunOptions): Promise<CoreRunResult> {
     }
   }
   const exitCode = await child.exited;
+  trace("core: husk-core exited");
   return { events, exitCode };
 }
 

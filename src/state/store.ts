@@ -1,6 +1,6 @@
 // Container state directories under --root: one msgpack state file and one lock each.
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { Packr } from "msgpackr";
+import { Packr } from "msgpackr/pack";
 import { addon } from "../native/addon.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { writeFileAtomic } from "./atomic-file.ts";

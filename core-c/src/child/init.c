@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../hooks.h"
+#include "../result.h"
 #include "../stage.h"
 #include "../sync.h"
 #include "../syscalls.h"
@@ -50,6 +51,7 @@ void husk_child_main(struct husk_child_ctx *ctx) {
   int ret, parent_gone = 0;
   int32_t host_pid = 0;
 
+  husk_result_close();
   reset_signals();
   STAGE(ST_IDMAP, husk_sync_expect(ctx->sync_fd, SYNC_MAPPED, &host_pid, &err));
   STAGE(ST_JOIN_NS, husk_child_join_namespaces(ctx, &err));

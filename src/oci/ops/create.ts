@@ -12,6 +12,7 @@ import { loadBundle } from "./bundle.ts";
 import { removeCgroups } from "./cgroup-cleanup.ts";
 import { compileSeccomp } from "./seccomp.ts";
 import { hookStateBase } from "./status.ts";
+import { trace } from "../../util/trace.ts";
 
 
 export interface CreateOptions {
@@ -38,13 +39,16 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
   let cgroup: { dirs: string[]; v2Dir?: string; missing: string[] } | undefined;
   let state: ContainerState | undefined;
   try {
+    trace("create: begin");
     const bundle = loadBundle(opts.bundle);
+    trace("create: bundle loaded and validated");
     const { spec } = bundle;
     if (spec.process?.terminal && !opts.consoleSocket && opts.detach)
       throw new HuskError("process.terminal is true but no --console-socket was given", "pass --console-socket, or set process.terminal to false");
     if (!spec.process?.terminal && opts.consoleSocket)
       throw new HuskError("--console-socket given but process.terminal is false", "drop --console-socket or set process.terminal to true");
     const features = addon().features();
+    trace("create: addon loaded, features probed");
     cgroup = resolveCgroupsPath(spec.linux?.cgroupsPath, id);
     const annotations = spec.annotations ?? {};
     const plan = buildPlan({
@@ -62,6 +66,7 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       seccomp: compileSeccomp(spec.linux?.seccomp),
       stateJson: hookStateBase(id, bundle.dir, spec.ociVersion, annotations),
     });
+    trace("create: plan built");
     const base = {
       version: STATE_VERSION,
       id,
@@ -80,6 +85,7 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       plan,
       preserveFds: opts.preserveFds,
       onEvent: (ev) => {
+        trace(`create: husk-core event ${ev.event}`);
         if (ev.event === "created") {
           const st = readProcStat(ev.pid);
           state = { ...base, pid: ev.pid, pidStartTime: st?.startTime ?? 0 };

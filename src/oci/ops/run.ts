@@ -3,6 +3,7 @@ import type { StateStore } from "../../state/store.ts";
 import { type CreateOptions, createContainer } from "./create.ts";
 import { deleteContainer } from "./delete.ts";
 import { runHooks } from "./start.ts";
+import { trace } from "../../util/trace.ts";
 
 export async function runContainer(store: StateStore, opts: Omit<CreateOptions, "waitForStart">, warn: (m: string) => void): Promise<number> {
   let forward: ((sig: NodeJS.Signals) => void) | undefined;
@@ -26,6 +27,7 @@ export async function runContainer(store: StateStore, opts: Omit<CreateOptions, 
     void pid;
     if (opts.detach) return 0;
     await deleteContainer(store, state.id, true, warn);
+    trace("run: deleted");
     return exit?.status ?? 0;
   } finally {
     if (forward) for (const s of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.off(s, forward);
