@@ -38,16 +38,17 @@ int husk_mkdir_p(const char *path, mode_t mode, husk_error_t *err) {
   char buf[4096];
   int n = snprintf(buf, sizeof(buf), "%s", path);
   if (n >= (int)sizeof(buf)) return husk_fail(err, ENAMETOOLONG, path, "mkdir");
-  for (char *p = buf + 1; *p; p++) {
-    if (*p != '/') continue;
+  for (char *p = buf + 1;; p++) {
+    if (*p != '/' && *p) continue;
+    char saved = *p;
     *p = 0;
     if (mkdir(buf, mode) < 0 && errno != EEXIST) return husk_fail_errno(err, buf, "mkdir");
-    if (errno != EEXIST) { inherit_cpuset(buf, "cpuset.cpus"); inherit_cpuset(buf, "cpuset.mems"); }
-    *p = '/';
+    /* Also for existing levels: a parent made by another tool may still be empty. */
+    inherit_cpuset(buf, "cpuset.cpus");
+    inherit_cpuset(buf, "cpuset.mems");
+    *p = saved;
+    if (!saved) break;
   }
-  if (mkdir(buf, mode) < 0 && errno != EEXIST) return husk_fail_errno(err, buf, "mkdir");
-  inherit_cpuset(buf, "cpuset.cpus");
-  inherit_cpuset(buf, "cpuset.mems");
   return 0;
 }
 

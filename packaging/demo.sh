@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The README's first command: install what is needed, build dist/husk, and run a
+# container from a busybox bundle. Safe to run again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+need=(busybox-static cmake g++ make libseccomp-dev)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+missing=()
+for p in "${need[@]}"; do
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" == installed ]] || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "demo: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# npm warns that the install scripts of bun and msgpackr-extract are not approved: the
+# bun package works without its postinstall, and msgpackr runs without its native helper.
+[[ -x node_modules/.bin/bun ]] || npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+node_modules/.bin/bun run build
+
+bundle=$(node_modules/.bin/bun packaging/demo-bundle.ts /tmp/husk-demo "$@")
+echo "demo: running $bundle with dist/husk" >&2
+exec dist/husk oci --root /run/husk-demo run --bundle "$bundle" "demo-$$"
