@@ -35,6 +35,13 @@ static int inherit_cpuset(const char *dir, const char *file) {
 }
 
 int husk_mkdir_p(const char *path, mode_t mode, husk_error_t *err) {
+  /* Usually only the leaf is missing: one syscall. */
+  if (mkdir(path, mode) == 0 || errno == EEXIST) {
+    inherit_cpuset(path, "cpuset.cpus");
+    inherit_cpuset(path, "cpuset.mems");
+    return 0;
+  }
+  if (errno != ENOENT) return husk_fail_errno(err, path, "mkdir");
   char buf[4096];
   int n = snprintf(buf, sizeof(buf), "%s", path);
   if (n >= (int)sizeof(buf)) return husk_fail(err, ENAMETOOLONG, path, "mkdir");

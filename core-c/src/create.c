@@ -138,6 +138,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   ret = husk_cgroup_prepare(plan, &cgroup_fd, err);
   if (ret < 0) goto fail_fifo;
 
+  husk_trace("cgroups prepared");
   err->stage = ST_PREPARE;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     ret = husk_fail_errno(err, "", "socketpair");
@@ -163,6 +164,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     husk_child_main(&ctx);
   }
   close(sv[1]);
+  husk_trace("cloned");
   for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
 
   if (flags & CLONE_NEWUSER) {
@@ -170,16 +172,21 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     ret = husk_write_id_maps(plan, pid, err);
     if (ret < 0) goto fail_fifo;
   }
-  err->stage = ST_CGROUP;
-  ret = husk_cgroup_join(plan, pid, into_cgroup, err);
-  if (ret < 0) goto fail_fifo;
   err->stage = ST_IDMAP;
   ret = husk_sync_send(sync_fd, SYNC_MAPPED, pid, err);
   if (ret < 0) goto fail_fifo;
+  /* Joining v1 cgroups can wait a whole RCU grace period (the first cgroup.procs write
+   * after a quiet spell): do it while the child mounts. It is done before the child
+   * passes SYNC_HOOKS_DONE (or SYNC_READY for exec), long before the user process runs. */
+  err->stage = ST_CGROUP;
+  ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+  if (ret < 0) goto fail_fifo;
+  husk_trace("cgroups joined");
 
   if (!is_exec) {
     ret = husk_sync_expect(sync_fd, SYNC_MOUNTED, NULL, err);
     if (ret < 0) goto fail_fifo;
+    husk_trace("child mounted");
     err->stage = ST_HOOKS_RUNTIME;
     ret = husk_run_hooks(plan, HOOK_PRESTART, pid, "creating", err);
     if (ret == 0) ret = husk_run_hooks(plan, HOOK_CREATE_RUNTIME, pid, "creating", err);
@@ -190,6 +197,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   ret = husk_sync_expect(sync_fd, SYNC_READY, NULL, err);
   if (ret < 0) goto fail_fifo;
 
+  husk_trace("child ready");
   husk_result_pid("created", pid);
   if (plan->exec_fifo) {
     pid = 0; /* handed over: it waits on the fifo for `start` */
@@ -211,6 +219,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     goto fail_fifo;
   }
   if (ret < 0 && ret != -EPIPE) goto fail_fifo;
+  husk_trace("child exec'd");
   husk_result_pid("started", pid);
   if (plan->detach) {
     pid = 0;

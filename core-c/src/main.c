@@ -52,12 +52,14 @@ int main(int argc, char **argv) {
   fcntl(plan_fd, F_SETFD, FD_CLOEXEC);
   fcntl(result_fd, F_SETFD, FD_CLOEXEC);
   husk_result_init(result_fd);
+  husk_trace("start");
 
   husk_error_t err;
   husk_error_clear(&err);
   struct husk_plan plan;
   int ret = husk_plan_read_fd(plan_fd, &plan, &err);
   close(plan_fd);
+  husk_trace("plan read");
   if (ret < 0) {
     err.stage = ST_PLAN;
     husk_result_error(&err);

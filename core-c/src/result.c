@@ -47,6 +47,23 @@ size_t husk_json_quote(char *buf, size_t cap, const char *s) {
   return o < cap ? o : cap - 1;
 }
 
+#include <stdlib.h>
+#include <time.h>
+
+void husk_trace(const char *what) {
+  static int on = -1;
+  static struct timespec t0;
+  if (on < 0) {
+    const char *e = getenv("HUSK_TRACE");
+    on = e && strcmp(e, "1") == 0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+  }
+  if (!on) return;
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  dprintf(2, "husk-core-trace %.2fms %s\n", (t.tv_sec - t0.tv_sec) * 1e3 + (t.tv_nsec - t0.tv_nsec) / 1e6, what);
+}
+
 void husk_result_pid(const char *event, pid_t pid) {
   char line[96];
   int n = snprintf(line, sizeof(line), "{\"event\":\"%s\",\"pid\":%d}\n", event, (int)pid);

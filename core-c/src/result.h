@@ -16,6 +16,8 @@ void husk_result_close(void);
 void husk_result_pid(const char *event, pid_t pid);
 void husk_result_exit(pid_t pid, int status, int signal);
 void husk_result_error(const husk_error_t *err);
+/* HUSK_TRACE=1: print "husk-core-trace <ms since start> <what>" to stderr. */
+void husk_trace(const char *what);
 /* Write `s` as a JSON string literal (with quotes) into buf; returns bytes written. */
 size_t husk_json_quote(char *buf, size_t cap, const char *s);
 

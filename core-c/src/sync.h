@@ -2,7 +2,8 @@
  *
  * | # | direction      | message        | sent when                                   | answer          |
  * |---|----------------|----------------|---------------------------------------------|-----------------|
- * | 1 | parent -> child| SYNC_MAPPED    | uid/gid maps written, cgroups joined        | (child goes on) |
+ * | 1 | parent -> child| SYNC_MAPPED    | uid/gid maps written (cgroups are joined    | (child goes on) |
+ * |   |                |                | meanwhile, before the parent answers #2/#4) |                 |
  * | 2 | child -> parent| SYNC_MOUNTED   | namespaces joined, mounts done, pre-pivot   | SYNC_HOOKS_DONE |
  * | 3 | parent -> child| SYNC_HOOKS_DONE| prestart + createRuntime hooks have run     | (child goes on) |
  * | 4 | child -> parent| SYNC_READY     | all set up; only the release and exec remain| SYNC_START (run)|

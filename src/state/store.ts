@@ -1,5 +1,5 @@
 // Container state directories under --root: one msgpack state file and one lock each.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { Packr } from "msgpackr/pack";
 import { addon } from "../native/addon.ts";
 import { HuskError } from "../runtime/errors.ts";
@@ -78,6 +78,10 @@ export class StateStore {
 
   remove(id: string): void {
     rmSync(this.dir(id), { recursive: true, force: true });
+    // The last container out leaves no empty directories behind.
+    try {
+      rmdirSync(this.containersDir);
+    } catch {}
   }
 
   /** Holds an exclusive lock on the container for the duration of fn. */
