@@ -18,6 +18,7 @@
 #include "cgroup_join.h"
 #include "child/child.h"
 #include "cleanup.h"
+#include "console_relay.h"
 #include "hooks.h"
 #include "idmap.h"
 #include "result.h"
@@ -116,6 +117,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   int ret;
   /* Declared up front so that every early exit runs their cleanup on a defined value. */
   cleanup_fd int proc_fd = -1, fifo_fd = -1, console_fd = -1, cgroup_fd = -1, sync_fd = -1;
+  cleanup_fd int relay_sock = -1, master = -1;
   cleanup_pid pid_t pid = -1;
   int sv[2];
   err->stage = ST_PREPARE;
@@ -133,6 +135,12 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (plan->console_socket) {
     console_fd = connect_console(plan->console_socket, err);
     if (console_fd < 0) { ret = console_fd; goto fail_fifo; }
+  } else if (plan->terminal && !plan->detach) {
+    /* No console socket in the foreground: we receive the master and relay it. */
+    int cp[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cp) < 0) { ret = husk_fail_errno(err, "", "socketpair"); goto fail_fifo; }
+    relay_sock = cp[0];
+    console_fd = cp[1];
   }
   err->stage = ST_CGROUP;
   ret = husk_cgroup_prepare(plan, &cgroup_fd, err);
@@ -203,6 +211,11 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     pid = 0; /* handed over: it waits on the fifo for `start` */
     return 0;
   }
+  if (relay_sock >= 0) {
+    err->stage = ST_CONSOLE;
+    master = husk_console_recv_master(relay_sock, err);
+    if (master < 0) { ret = master; goto fail_fifo; }
+  }
   if (!plan->detach) install_forwarding(pid);
   err->stage = ST_EXEC;
   ret = husk_sync_send(sync_fd, SYNC_START, 0, err);
@@ -227,7 +240,11 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   }
   int status = 0;
   err->stage = ST_WAIT;
-  if (wait_exit(pid, &status) < 0) {
+  if (master >= 0) {
+    husk_close_fd(&console_fd); /* our copy of the child's end */
+    ret = husk_console_relay(master, pid, &status, err);
+    if (ret < 0) goto fail_fifo;
+  } else if (wait_exit(pid, &status) < 0) {
     ret = husk_fail_errno(err, "", "wait for container");
     goto fail_fifo;
   }

@@ -39,13 +39,19 @@ export class StateStore {
   /** Makes the container's directory; fails if the id is taken. */
   createDir(id: string): void {
     validateId(id);
-    mkdirSync(this.containersDir, { recursive: true, mode: 0o711 });
-    try {
-      mkdirSync(this.dir(id), { mode: 0o711 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EEXIST")
-        throw new HuskError(`container "${id}" already exists`, `pick another id or run 'delete ${id}' first`);
-      throw e;
+    for (let attempt = 0; ; attempt++) {
+      mkdirSync(this.containersDir, { recursive: true, mode: 0o711 });
+      try {
+        mkdirSync(this.dir(id), { mode: 0o711 });
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EEXIST")
+          throw new HuskError(`container "${id}" already exists`, `pick another id or run 'delete ${id}' first`);
+        // A concurrent `delete` of the last container removed containers/ in between.
+        if (code === "ENOENT" && attempt < 3) continue;
+        throw e;
+      }
     }
   }
 
