@@ -90,6 +90,11 @@ static int decode_idmap(const struct record *g, struct husk_idmap *m, husk_error
   return 0;
 }
 
+static int push_idmap(struct husk_idmap **arr, size_t *n, const struct record *rec, husk_error_t *err) {
+  struct husk_idmap *m = push((void **)arr, n, sizeof(**arr));
+  return m ? decode_idmap(rec, m, err) : husk_fail(err, ENOMEM, "plan", "allocate");
+}
+
 static int decode_mount(const struct record *g, struct husk_mount *m, husk_error_t *err) {
   struct reader r = {g->val, g->val + g->len};
   struct record rec = {0};
@@ -109,16 +114,8 @@ static int decode_mount(const struct record *g, struct husk_mount *m, husk_error
         if (m->n_propagation >= 4) return husk_fail(err, EINVAL, "plan", "too many propagation flags on one mount");
         ret = as_u64(&rec, &m->propagation[m->n_propagation++], err);
         break;
-      case M_UIDMAP: {
-        struct husk_idmap *e = PUSH(m->uidmap, m->n_uidmap);
-        ret = e ? decode_idmap(&rec, e, err) : husk_fail(err, ENOMEM, "plan", "allocate");
-        break;
-      }
-      case M_GIDMAP: {
-        struct husk_idmap *e = PUSH(m->gidmap, m->n_gidmap);
-        ret = e ? decode_idmap(&rec, e, err) : husk_fail(err, ENOMEM, "plan", "allocate");
-        break;
-      }
+      case M_UIDMAP: ret = push_idmap(&m->uidmap, &m->n_uidmap, &rec, err); break;
+      case M_GIDMAP: ret = push_idmap(&m->gidmap, &m->n_gidmap, &rec, err); break;
       default: ret = unknown(&rec, "mount", err);
     }
     if (ret < 0) return ret;
@@ -230,16 +227,8 @@ int husk_plan_decode(const unsigned char *buf, size_t len, struct husk_plan *p, 
       case HP_ROOTFS_PROPAGATION: ret = as_u64(&rec, &p->rootfs_propagation, err); break;
       case HP_NO_PIVOT: ret = bool_of(&rec, &p->no_pivot, err); break;
       case HP_NAMESPACE: GROUP(p->ns, p->n_ns, HP_NAMESPACE); break;
-      case HP_UIDMAP: {
-        struct husk_idmap *m = PUSH(p->uidmap, p->n_uidmap);
-        ret = m ? decode_idmap(&rec, m, err) : husk_fail(err, ENOMEM, "plan", "allocate");
-        break;
-      }
-      case HP_GIDMAP: {
-        struct husk_idmap *m = PUSH(p->gidmap, p->n_gidmap);
-        ret = m ? decode_idmap(&rec, m, err) : husk_fail(err, ENOMEM, "plan", "allocate");
-        break;
-      }
+      case HP_UIDMAP: ret = push_idmap(&p->uidmap, &p->n_uidmap, &rec, err); break;
+      case HP_GIDMAP: ret = push_idmap(&p->gidmap, &p->n_gidmap, &rec, err); break;
       case HP_MOUNT: {
         struct husk_mount *m = PUSH(p->mounts, p->n_mounts);
         ret = m ? decode_mount(&rec, m, err) : husk_fail(err, ENOMEM, "plan", "allocate");

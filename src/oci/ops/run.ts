@@ -5,9 +5,12 @@ import { deleteContainer } from "./delete.ts";
 import { runHooks } from "./start.ts";
 import { trace } from "../../util/trace.ts";
 
-export async function runContainer(store: StateStore, opts: Omit<CreateOptions, "waitForStart">, warn: (m: string) => void): Promise<number> {
+export async function runContainer(
+  store: StateStore,
+  opts: Omit<CreateOptions, "waitForStart"> & { keep?: boolean },
+  warn: (m: string) => void,
+): Promise<number> {
   let forward: ((sig: NodeJS.Signals) => void) | undefined;
-  let pid = 0;
   if (!opts.detach) {
     // husk-core forwards signals to the container; we must just not die of them.
     forward = () => {};
@@ -19,14 +22,12 @@ export async function runContainer(store: StateStore, opts: Omit<CreateOptions, 
       waitForStart: false,
       onEvent: (ev, st) => {
         if (ev.event === "started") {
-          pid = ev.pid;
           runHooks(st, "poststart", "running").catch((e) => warn(`poststart hook failed: ${(e as Error).message}`));
         }
       },
     });
-    void pid;
     if (opts.detach) return 0;
-    await deleteContainer(store, state.id, true, warn);
+    if (!opts.keep) await deleteContainer(store, state.id, true, warn);
     trace("run: deleted");
     return exit?.status ?? 0;
   } finally {
