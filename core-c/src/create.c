@@ -154,7 +154,11 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   }
   sync_fd = sv[0];
 
-  uint64_t flags = is_exec ? 0 : (husk_plan_new_ns_flags(plan) & ~(uint64_t)CLONE_NEWTIME);
+  /* Time and cgroup namespaces are entered by the child later: the time namespace after
+   * its offsets are written, the cgroup namespace once the cgroups are joined (so that
+   * its root is the container's cgroup in every hierarchy). */
+  uint64_t flags = is_exec ? 0 : (husk_plan_new_ns_flags(plan) & ~(uint64_t)(CLONE_NEWTIME | CLONE_NEWCGROUP));
+  const int new_cgroupns = !is_exec && (husk_plan_new_ns_flags(plan) & CLONE_NEWCGROUP);
   if (plan->detach) flags |= CLONE_PARENT;
   int into_cgroup = 0;
   err->stage = ST_CLONE;
@@ -180,15 +184,23 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     ret = husk_write_id_maps(plan, pid, err);
     if (ret < 0) goto fail_fifo;
   }
+  /* Joining v1 cgroups can wait a whole RCU grace period (the first cgroup.procs write
+   * after a quiet spell): unless the child must enter a cgroup namespace first, do it
+   * while the child mounts. Either way it is done before the child passes
+   * SYNC_HOOKS_DONE (or SYNC_READY for exec), long before the user process runs. */
+  if (new_cgroupns) {
+    err->stage = ST_CGROUP;
+    ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+    if (ret < 0) goto fail_fifo;
+  }
   err->stage = ST_IDMAP;
   ret = husk_sync_send(sync_fd, SYNC_MAPPED, pid, err);
   if (ret < 0) goto fail_fifo;
-  /* Joining v1 cgroups can wait a whole RCU grace period (the first cgroup.procs write
-   * after a quiet spell): do it while the child mounts. It is done before the child
-   * passes SYNC_HOOKS_DONE (or SYNC_READY for exec), long before the user process runs. */
-  err->stage = ST_CGROUP;
-  ret = husk_cgroup_join(plan, pid, into_cgroup, err);
-  if (ret < 0) goto fail_fifo;
+  if (!new_cgroupns) {
+    err->stage = ST_CGROUP;
+    ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+    if (ret < 0) goto fail_fifo;
+  }
   husk_trace("cgroups joined");
 
   if (!is_exec) {

@@ -2,7 +2,8 @@
  *
  * | # | direction      | message        | sent when                                   | answer          |
  * |---|----------------|----------------|---------------------------------------------|-----------------|
- * | 1 | parent -> child| SYNC_MAPPED    | uid/gid maps written (cgroups are joined    | (child goes on) |
+ * | 1 | parent -> child| SYNC_MAPPED    | uid/gid maps written; cgroups joined (or,   | (child goes on) |
+ * |   |                |                | without a new cgroup namespace, joined      |                 |
  * |   |                |                | meanwhile, before the parent answers #2/#4) |                 |
  * | 2 | child -> parent| SYNC_MOUNTED   | namespaces joined, mounts done, pre-pivot   | SYNC_HOOKS_DONE |
  * | 3 | parent -> child| SYNC_HOOKS_DONE| prestart + createRuntime hooks have run     | (child goes on) |

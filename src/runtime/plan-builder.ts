@@ -14,6 +14,7 @@ import {
 } from "../oci/spec.ts";
 import { HuskError } from "./errors.ts";
 import { PlanWriter } from "./plan-encoder.ts";
+import { checkSysctls } from "./sysctl-rules.ts";
 import { HookPhase, PLAN_VERSION, Tag } from "./plan-tags.ts";
 
 export interface PlanInput {
@@ -159,6 +160,7 @@ export function buildPlan(input: PlanInput): Uint8Array {
     }
     if (spec.hostname !== undefined) w.str(Tag.HOSTNAME, spec.hostname);
     if (spec.domainname !== undefined) w.str(Tag.DOMAINNAME, spec.domainname);
+    checkSysctls(linux.sysctl, linux.namespaces);
     for (const [k, v] of Object.entries(linux.sysctl ?? {})) w.group(Tag.SYSCTL, (g) => g.str(Tag.KV_KEY, k).str(Tag.KV_VALUE, v));
     if (linux.personality) w.int(Tag.PERSONALITY, PERSONALITY_DOMAINS[linux.personality.domain]);
     for (const phase of HOOKS_IN_CORE) for (const h of spec.hooks?.[phase] ?? []) writeHook(w, HookPhase[phase], h);

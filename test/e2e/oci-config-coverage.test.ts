@@ -160,7 +160,7 @@ describe.skipIf(!isRoot)("namespaces", () => {
     chmodSync(shared, 0o777);
     const spec = suite.spec("userns", {
       args: sh(
-        "cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; " +
+        "readlink /proc/$$/ns/user; cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; " +
           "touch /tmp/shared/by-root && mkdir /tmp/shared/by-app && chown 1000:1000 /tmp/shared/by-app && " +
           "echo x > /dev/null && head -c 4 /dev/zero | wc -c && echo done",
       ),
@@ -172,17 +172,18 @@ describe.skipIf(!isRoot)("namespaces", () => {
     expect(res.stderr).toBe("");
     expect(res.exitCode).toBe(0);
     const lines = res.stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).join(" "));
-    expect(lines).toEqual(["0 100000 65536", "0 100000 65536", "0", "0", "4", "done"]);
+    expect(lines[0]).toMatch(/^user:\[\d+\]$/);
+    expect(lines[0]).not.toBe(hostNs("user"));
+    expect(lines.slice(1)).toEqual(["0 100000 65536", "0 100000 65536", "0", "0", "4", "done"]);
     const byRoot = statSync(join(shared, "by-root"));
     expect([byRoot.uid, byRoot.gid]).toEqual([100000, 100000]);
     const byApp = statSync(join(shared, "by-app"));
     expect([byApp.uid, byApp.gid]).toEqual([101000, 101000]);
-    expect(hostNs("user")).toBe(readlinkSync("/proc/self/ns/user"));
   });
 
   test.skipIf(!hasTimeNs)("time: timeOffsets shift boottime and monotonic clocks", () => {
     const offset = 1_000_000;
-    const spec = suite.spec("timens", { args: sh("readlink /proc/$$/ns/time; cat /proc/uptime") });
+    const spec = suite.spec("timens", { args: sh("readlink /proc/$$/ns/time; cat /proc/uptime; cat /proc/self/timens_offsets") });
     spec.linux.namespaces.push({ type: "time" });
     spec.linux.timeOffsets = { monotonic: { secs: offset, nanosecs: 0 }, boottime: { secs: offset, nanosecs: 0 } };
     const hostBefore = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
@@ -190,7 +191,8 @@ describe.skipIf(!isRoot)("namespaces", () => {
     const hostAfter = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
     expect(res.stderr).toBe("");
     expect(res.exitCode).toBe(0);
-    const [ns, uptime] = res.stdout.trim().split("\n");
+    const [ns, uptime, ...offsets] = res.stdout.trim().split("\n");
+    expect(offsets.map((l) => l.trim().split(/\s+/).join(" ")).sort()).toEqual([`boottime ${offset} 0`, `monotonic ${offset} 0`]);
     expect(ns).toMatch(/^time:\[\d+\]$/);
     expect(ns).not.toBe(hostNs("time"));
     const inside = Number(uptime!.split(" ")[0]);

@@ -160,11 +160,19 @@ describe.skipIf(!isRoot)("process.terminal", () => {
     expect(out).toContain("all-tty");
   });
 
-  test("terminal without --console-socket fails with a clear error", () => {
+  test("in the foreground without --console-socket, husk relays the pty to its own stdio", () => {
+    const spec = suite.spec("terminal-relay", { args: sh("tty; [ -t 1 ] && echo stdout-is-tty"), terminal: true });
+    const res = suite.run("terminal-relay", spec);
+    expect(res.exitCode).toBe(0);
+    expect(res.stdout.replace(/\r/g, "")).toBe("/dev/pts/0\nstdout-is-tty\n");
+  });
+
+  test("detached without --console-socket fails with a clear error", () => {
     const spec = suite.spec("terminal-nosock", { args: sh("tty"), terminal: true });
-    const res = suite.run("terminal-nosock", spec);
+    const res = suite.run("terminal-nosock", spec, { runArgs: ["--detach"] });
     expect(res.stdout).toBe("");
     expect(res.exitCode).not.toBe(0);
+    expect(res.exitCode).not.toBeNull();
     expect(res.stderr).toMatch(/console-socket/);
   });
 });

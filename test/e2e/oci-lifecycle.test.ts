@@ -11,19 +11,21 @@
 // (a pipe would only reach EOF when the container exits).
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, type SpecOptions } from "../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, ownHierarchies, removeTestCgroups, testCgroupDirs } from "../helpers/cgroup.ts";
-import { huskBin, removeTempRoot, type RunResult, runHusk, runSync, tempRoot } from "../helpers/husk.ts";
+import { huskBin, removeTempRoot, type RunHuskOptions, type RunResult, runSync, tempRoot } from "../helpers/husk.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
 
 setDefaultTimeout(60_000);
 
 const isRoot = process.getuid?.() === 0;
 const hasTools = Bun.which("timeout") !== null && Bun.which("mkfifo") !== null;
-const skip = !isRoot || !hasTools;
+const skipReason = !isRoot ? "needs root (namespaces, cgroups)" : !hasTools ? "needs timeout(1) and mkfifo(1) on the host" : "";
+const skip = skipReason !== "";
+if (skip) console.warn(`${import.meta.file}: skipped: ${skipReason}`);
 
 let rootfs = "";
 let work = "";
@@ -34,10 +36,10 @@ let ioSeq = 0;
 
 beforeAll(async () => {
   if (skip) return;
-  huskBin(); // fail early and clearly when dist/husk is missing
   rootfs = await ensureBusyboxRootfs();
   work = mkdtempSync(join(tmpdir(), "husk-e2e-life-"));
   chmodSync(work, 0o755);
+  pinHuskBinary();
   before = snapshotHost({ paths: [work] });
 });
 
@@ -76,12 +78,34 @@ afterEach(() => {
 });
 
 function deleteAll(root: string): void {
-  for (const id of runHusk(["oci", "--root", root, "list", "--quiet"]).stdout.split("\n").filter(Boolean))
+  for (const id of husk(["oci", "--root", root, "list", "--quiet"]).stdout.split("\n").filter(Boolean))
     runDetached(root, ["delete", "--force", id]);
 }
 
 // ---------------------------------------------------------------------------------------
 // Local helpers
+
+/** The husk executable under test: a private copy of dist/husk, see pinHuskBinary(). */
+let bin = "";
+
+/** `husk <args>` through the pinned copy (same options and result as runHusk). */
+function husk(args: string[], opts: RunHuskOptions = {}): RunResult {
+  return runSync([bin, ...args], opts);
+}
+
+/**
+ * Run a private copy of dist/husk: other people rebuild dist/husk while suites run, and
+ * exec of a file being rewritten fails with ETXTBSY. The copy is taken once per suite.
+ */
+function pinHuskBinary(): void {
+  const src = huskBin(); // fails early and clearly when dist/husk is missing
+  const dst = join(work, "husk");
+  copyFileSync(src, dst);
+  chmodSync(dst, 0o755);
+  bin = dst;
+  const probe = husk(["oci", "features"]);
+  if (probe.exitCode !== 0) throw new Error(`copy of ${src} does not run: ${probe.stderr}`);
+}
 
 /** Files under a --root other than the containers/ dir itself (which husk keeps). */
 function stateLeftovers(root: string): string[] {
@@ -108,11 +132,11 @@ function safeReaddir(dir: string): string[] {
 
 /** `husk oci --root <root> <args>` with stdio in pipes (the command must not leave a process holding them). */
 function oci(root: string, args: string[], opts: { stdin?: string } = {}): RunResult {
-  return runHusk(["oci", "--root", root, ...args], { stdin: opts.stdin, timeoutMs: 30_000 });
+  return husk(["oci", "--root", root, ...args], { stdin: opts.stdin, timeoutMs: 30_000 });
 }
 
 /** Like oci(), but stdout/stderr go to files: for commands that leave a container running. */
-function runDetached(root: string, args: string[], argv0 = huskBin(), prefix = ["oci"]): RunResult {
+function runDetached(root: string, args: string[], argv0 = bin, prefix = ["oci"]): RunResult {
   const base = join(work, `io-${++ioSeq}`);
   const outFd = openSync(`${base}.out`, "w");
   const errFd = openSync(`${base}.err`, "w");
@@ -325,7 +349,7 @@ describe.skipIf(skip)("oci spec", () => {
     mkdirSync(dir, { recursive: true });
     const root = tempRoot();
     roots.push(root);
-    const res = runHusk(["oci", "--root", root, "spec"], { cwd: dir });
+    const res = husk(["oci", "--root", root, "spec"], { cwd: dir });
     expectOk(res, "");
     expect(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).process).toBeDefined();
   });
@@ -676,7 +700,7 @@ describe.skipIf(skip)("run", () => {
   test("foreground: init killed from outside (kill KILL) gives 137", async () => {
     const b = box("run-killed", "echo ready > /tmp/ready; exec sleep 1000");
     const ready = b.fifo("ready");
-    const proc = Bun.spawn([huskBin(), "oci", "--root", b.root, "run", "--bundle", b.bundle, b.id], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    const proc = Bun.spawn([bin, "oci", "--root", b.root, "run", "--bundle", b.bundle, b.id], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     try {
       expect(readFifo(ready)).toBe("ready\n");
       expect(state(b.root, b.id).status).toBe("running");
@@ -720,14 +744,14 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
   });
 
   test("called as husk-oci and as runc (argv[0] symlinks)", () => {
-    const bin = join(work, "alias-bin");
-    mkdirSync(bin, { recursive: true });
-    symlinkSync(huskBin(), join(bin, "husk-oci"));
-    symlinkSync(huskBin(), join(bin, "runc"));
+    const aliasDir = join(work, "alias-bin");
+    mkdirSync(aliasDir, { recursive: true });
+    symlinkSync(bin, join(aliasDir, "husk-oci"));
+    symlinkSync(bin, join(aliasDir, "runc"));
 
     for (const alias of ["husk-oci", "runc"]) {
       const b = box(`alias-${alias}`, "echo hello");
-      const exe = join(bin, alias);
+      const exe = join(aliasDir, alias);
       const run = runSync([exe, "--root", b.root, "run", "--bundle", b.bundle, b.id]);
       expect(run).toEqual({ exitCode: 0, signalCode: null, stdout: "hello\n", stderr: "" });
       const list = runSync([exe, "--root", b.root, "list", "--quiet"]);
@@ -763,7 +787,7 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
     const root = tempRoot();
     roots.push(root);
     const log = join(work, "husk-log.txt");
-    const res = runHusk(["oci", "--log", log, "--root", root, "kill", "nope", "KILL"]);
+    const res = husk(["oci", "--log", log, "--root", root, "kill", "nope", "KILL"]);
     expectError(res, 'container "nope" does not exist');
     expect(readFileSync(log, "utf8")).toMatch(/^time="[^"]+" level=error msg="container \\"nope\\" does not exist"\n$/);
   });

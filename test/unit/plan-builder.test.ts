@@ -91,3 +91,17 @@ describe("buildPlan", () => {
     expect(phases).toEqual([0n, 1n]);
   });
 });
+
+describe("sysctl rules", () => {
+  test("namespaced keys need the namespace that scopes them", () => {
+    expect(() => buildPlan(input({ linux: { namespaces: [{ type: "mount" }], sysctl: { "kernel.shmmax": "1" } } }))).toThrow(
+      'linux.sysctl["kernel.shmmax"]: needs the container\'s own ipc namespace',
+    );
+    expect(() => buildPlan(input({ linux: { namespaces: [{ type: "mount" }], sysctl: { "net.ipv4.ip_forward": "1" } } }))).toThrow("own network namespace");
+    const ok = buildPlan(input({ linux: { namespaces: [{ type: "mount" }, { type: "ipc" }, { type: "network" }], sysctl: { "fs.mqueue.msg_max": "20", "net.ipv4.ip_forward": "1" } } }));
+    expect(all(ok, Tag.SYSCTL)).toHaveLength(2);
+  });
+  test("keys no namespace scopes are refused", () => {
+    expect(() => buildPlan(input({ linux: { namespaces: [{ type: "mount" }, { type: "ipc" }], sysctl: { "vm.swappiness": "1" } } }))).toThrow("would change the host");
+  });
+});

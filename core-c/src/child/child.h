@@ -23,6 +23,7 @@ __attribute__((noreturn)) void husk_child_main(struct husk_child_ctx *ctx);
 
 /* Stages (each returns <0 with err filled). */
 int husk_child_join_namespaces(struct husk_child_ctx *ctx, husk_error_t *err);
+int husk_child_cgroup_namespace(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_time_namespace(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_hostname(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_prepare_rootfs(struct husk_child_ctx *ctx, husk_error_t *err);

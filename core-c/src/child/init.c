@@ -65,6 +65,7 @@ void husk_child_main(struct husk_child_ctx *ctx) {
     goto fail;
   }
   if (!is_exec) {
+    STAGE(ST_JOIN_NS, husk_child_cgroup_namespace(plan, &err));
     STAGE(ST_JOIN_NS, husk_child_time_namespace(plan, &err));
     STAGE(ST_HOSTNAME, husk_child_hostname(plan, &err));
     STAGE(ST_MOUNTS, husk_child_prepare_rootfs(ctx, &err));

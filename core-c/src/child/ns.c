@@ -32,6 +32,15 @@ int husk_child_join_namespaces(struct husk_child_ctx *ctx, husk_error_t *err) {
   return 0;
 }
 
+/* Entered after the parent placed us in our cgroups, so that the namespace's root is
+ * the container's own cgroup in every hierarchy. */
+int husk_child_cgroup_namespace(const struct husk_plan *plan, husk_error_t *err) {
+  const struct husk_ns *ns = husk_plan_ns(plan, CLONE_NEWCGROUP);
+  if (!ns || ns->path) return 0;
+  if (unshare(CLONE_NEWCGROUP) < 0) return husk_fail_errno(err, "", "unshare cgroup namespace");
+  return 0;
+}
+
 /* A new time namespace applies from the next execve, which lets us write the offsets
  * first (they are frozen once a process lives in the namespace). */
 int husk_child_time_namespace(const struct husk_plan *plan, husk_error_t *err) {

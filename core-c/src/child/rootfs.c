@@ -15,8 +15,13 @@ int husk_child_pivot(struct husk_child_ctx *ctx, husk_error_t *err) {
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) return husk_fail_errno(err, plan->rootfs, "move rootfs to /");
     if (chroot(".") < 0) return husk_fail_errno(err, plan->rootfs, "chroot");
   } else {
-    /* pivot_root(".", ".") stacks the old root on top of the new one; detach it. */
+    /* pivot_root(".", ".") stacks the old root on top of the new one. Step into the old
+     * root (via an fd taken before) so that only it is made a slave and detached; the
+     * container's own mounts keep the propagation they were given. */
+    cleanup_fd int old_root = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (old_root < 0) return husk_fail_errno(err, "/", "open old root");
     if (husk_pivot_root(".", ".") < 0) return husk_fail_errno(err, plan->rootfs, "pivot_root");
+    if (fchdir(old_root) < 0) return husk_fail_errno(err, "/", "chdir to old root");
     if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
       return husk_fail_errno(err, "/", "make old root a slave before detaching");
     if (umount2(".", MNT_DETACH) < 0) return husk_fail_errno(err, "/", "detach old root");
