@@ -21,6 +21,7 @@
 #include "console_relay.h"
 #include "hooks.h"
 #include "idmap.h"
+#include "idmap_mount.h"
 #include "result.h"
 #include "stage.h"
 #include "sync.h"
@@ -122,10 +123,16 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   int sv[2];
   err->stage = ST_PREPARE;
   cleanup_free int *ns_fds = calloc(plan->n_ns + 1, sizeof(int));
-  if (!ns_fds) return husk_fail(err, ENOMEM, "", "allocate");
+  cleanup_free int *idmap_fds = calloc(plan->n_mounts + 1, sizeof(int));
+  if (!ns_fds || !idmap_fds) return husk_fail(err, ENOMEM, "", "allocate");
+  for (size_t i = 0; i < plan->n_mounts; i++) idmap_fds[i] = -1;
   ret = open_namespaces(plan, ns_fds, err);
   if (ret < 0) goto close_ns;
 
+  if (!is_exec) {
+    ret = husk_idmap_mounts_prepare(plan, idmap_fds, err);
+    if (ret < 0) goto close_ns;
+  }
   proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (proc_fd < 0) { ret = husk_fail_errno(err, "/proc", "open"); goto close_ns; }
   if (plan->exec_fifo) {
@@ -171,13 +178,14 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (pid == 0) {
     close(sv[0]);
     struct husk_child_ctx ctx = {.plan = plan, .sync_fd = sv[1], .proc_fd = proc_fd, .fifo_fd = fifo_fd,
-                                 .console_fd = console_fd, .ns_fds = ns_fds, .rootfs_fd = -1,
+                                 .console_fd = console_fd, .ns_fds = ns_fds, .idmap_fds = idmap_fds, .rootfs_fd = -1,
                                  .new_userns = (flags & CLONE_NEWUSER) != 0};
     husk_child_main(&ctx);
   }
   close(sv[1]);
   husk_trace("cloned");
   for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
+  for (size_t i = 0; i < plan->n_mounts; i++) husk_close_fd(&idmap_fds[i]);
 
   if (flags & CLONE_NEWUSER) {
     err->stage = ST_IDMAP;
@@ -269,6 +277,7 @@ fail_fifo:
   if (plan->exec_fifo) unlink(plan->exec_fifo);
 close_ns:
   for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
+  for (size_t i = 0; i < plan->n_mounts; i++) husk_close_fd(&idmap_fds[i]);
   return ret;
 }
 

@@ -87,6 +87,9 @@ static inline int husk_move_mount(int from_dfd, const char *from, int to_dfd, co
                                   unsigned int flags) {
   return (int)syscall(__NR_move_mount, from_dfd, from, to_dfd, to, flags);
 }
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
 static inline int husk_open_tree(int dfd, const char *path, unsigned int flags) {
   return (int)syscall(__NR_open_tree, dfd, path, flags);
 }

@@ -31,7 +31,7 @@ export function normalizeArgv(argv0: string, args: string[]): string[] {
     }
   }
   const verb = rest[i];
-  if (verb === undefined) return ["oci", ...globals];
+  if (verb === undefined || verb === "--help" || verb === "-h") return ["oci", ...globals];
   // Options go right after the verb so that positional args and `--` stay last.
   return ["oci", verb, ...globals, ...rest.slice(i + 1)];
 }

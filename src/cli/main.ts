@@ -7,6 +7,7 @@ import { CreateCommand } from "./oci/create.ts";
 import { DeleteCommand } from "./oci/delete.ts";
 import { EventsCommand } from "./oci/events.ts";
 import { ExecCommand } from "./oci/exec.ts";
+import { OciHelpCommand } from "./oci/help.ts";
 import { FeaturesCommand } from "./oci/features.ts";
 import { KillCommand } from "./oci/kill.ts";
 import { ListCommand } from "./oci/list.ts";
@@ -23,6 +24,7 @@ import { trace } from "../util/trace.ts";
 const COMMANDS = [
   CreateCommand, StartCommand, RunCommand, StateCommand, KillCommand, DeleteCommand, ListCommand, PsCommand,
   ExecCommand, PauseCommand, ResumeCommand, EventsCommand, UpdateCommand, FeaturesCommand, SpecCommand, VersionCommand,
+  OciHelpCommand,
 ];
 
 /** All commands, or (when `args` names one exactly) just that one: clipanion's parser
@@ -30,17 +32,34 @@ const COMMANDS = [
 export function buildCli(args?: string[]): Cli {
   const cli = new Cli({ binaryLabel: "husk", binaryName: "husk", binaryVersion: BUILD_INFO.version, enableColors: false });
   const wanted = args && !args.includes("--help") && !args.includes("-h")
-    ? COMMANDS.filter((c) => c.paths?.some((p) => p.every((part, i) => args[i] === part) && (p.length > 1 || args.length === 1 || p[0]!.startsWith("-"))))
+    ? COMMANDS.filter((c) => c.paths?.some((p) => p.every((part, i) => args[i] === part) && (p.length > 1 || p[0]!.startsWith("-")) && c !== OciHelpCommand))
     : [];
   for (const c of wanted.length === 1 ? wanted : COMMANDS) cli.register(c);
   cli.register(Builtins.HelpCommand);
   return cli;
 }
 
+/** Usage mistakes get one line on stderr (clipanion would print a usage dump). */
+export function usageErrorLine(argv: string[], error: unknown): string {
+  const first = (error instanceof Error ? error.message : String(error)).split("\n")[0]!.replace(/^Unknown Syntax Error: /, "");
+  const known = COMMANDS.find((c) => c.paths?.some((p) => p.length > 1 && p.every((part, i) => argv[i] === part)));
+  const help = known?.paths?.[0] ? `husk ${known.paths[0].join(" ")} --help` : argv[0] === "oci" ? "husk oci --help" : "husk --help";
+  const detail = first.replace(/;? ?did you mean one of:?$/, "").replace(/\.$/, "");
+  return `husk: ${detail}: ${argv.join(" ")} (hint: see '${help}')\n`;
+}
+
 export async function main(argv0: string, args: string[]): Promise<number> {
   trace("modules loaded");
   const argv = normalizeArgv(argv0, args);
-  return buildCli(argv).run(argv);
+  const cli = buildCli(argv);
+  let command;
+  try {
+    command = cli.process(argv);
+  } catch (e) {
+    process.stderr.write(usageErrorLine(argv, e));
+    return 1;
+  }
+  return cli.run(command);
 }
 
 if (import.meta.main) {

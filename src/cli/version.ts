@@ -3,7 +3,7 @@ import { addon } from "../native/addon.ts";
 import { BUILD_INFO } from "../version.ts";
 
 export class VersionCommand extends Command {
-  static override paths = [["--version"], ["-v"], ["version"]];
+  static override paths = [["--version"], ["-v"], ["version"], ["oci", "--version"], ["oci", "-v"]];
   static override usage = Command.Usage({ description: "print the version, commit and the kernel features husk detected" });
   async execute() {
     const f = addon().features();

@@ -9,6 +9,8 @@ import {
   NAMESPACE_CLONE_FLAGS,
   PERSONALITY_DOMAINS,
   type Hook,
+  type Linux,
+  type LinuxIDMapping,
   RLIMITS,
   type Spec,
 } from "../oci/spec.ts";
@@ -95,19 +97,33 @@ export function cgroupMounts(m: Mount, input: PlanInput): Mount[] {
   return out;
 }
 
-function writeMount(w: PlanWriter, m: Mount, bundle: string): void {
+function writeIdMap(g: PlanWriter, tag: number, maps: readonly LinuxIDMapping[]): void {
+  for (const x of maps) g.group(tag, (e) => e.int(Tag.MAP_CONTAINER, x.containerID).int(Tag.MAP_HOST, x.hostID).int(Tag.MAP_SIZE, x.size));
+}
+
+function writeMount(w: PlanWriter, m: Mount, bundle: string, linux: Linux, index: number): void {
   const o = parseMountOptions(m.options);
-  const bind = o.bind || m.type === "bind";
+  const bind = o.bind || m.type === "bind" || o.idmap;
+  const idmapped = o.idmap || !!m.uidMappings?.length || !!m.gidMappings?.length;
+  // An idmapped mount without its own mappings takes the container's (as runc does).
+  const uidMaps = m.uidMappings?.length ? m.uidMappings : linux.uidMappings ?? [];
+  const gidMaps = m.gidMappings?.length ? m.gidMappings : linux.gidMappings ?? [];
+  if (idmapped && (!uidMaps.length || !gidMaps.length))
+    throw new HuskError(`mounts[${index}] (${m.destination}): an idmapped mount needs uidMappings and gidMappings`, "set them on the mount or in linux.uidMappings/gidMappings");
   let source = m.source;
   if (bind && source !== undefined && !isAbsolute(source)) source = resolve(bundle, source);
   w.group(Tag.MOUNT, (g) => {
     g.str(Tag.M_DEST, m.destination).str(Tag.M_TYPE, bind ? "bind" : m.type).str(Tag.M_SOURCE, source);
-    g.int(Tag.M_FLAGS, o.flags | (bind ? MS_BIND : 0) | (o.recursiveBind ? MS_REC : 0));
+    g.int(Tag.M_FLAGS, o.flags | (bind ? MS_BIND : 0) | (o.recursiveBind || o.recursiveIdmap ? MS_REC : 0));
     if (o.clearFlags) g.int(Tag.M_CLEAR_FLAGS, o.clearFlags);
     if (o.data) g.str(Tag.M_DATA, o.data);
     for (const p of o.propagation) g.int(Tag.M_PROPAGATION, p);
     if (o.attrSet) g.int(Tag.M_ATTR_SET, o.attrSet);
     if (o.attrClr) g.int(Tag.M_ATTR_CLR, o.attrClr);
+    if (idmapped) {
+      writeIdMap(g, Tag.M_UIDMAP, uidMaps);
+      writeIdMap(g, Tag.M_GIDMAP, gidMaps);
+    }
   });
 }
 
@@ -134,17 +150,15 @@ export function buildPlan(input: PlanInput): Uint8Array {
       throw new HuskError("linux.namespaces: husk needs a mount namespace", 'add {"type": "mount"} to linux.namespaces');
     for (const ns of linux.namespaces ?? [])
       w.group(Tag.NAMESPACE, (g) => g.int(Tag.NS_TYPE, NAMESPACE_CLONE_FLAGS[ns.type]).str(Tag.NS_PATH, ns.path));
-    for (const m of linux.uidMappings ?? [])
-      w.group(Tag.UIDMAP, (g) => g.int(Tag.MAP_CONTAINER, m.containerID).int(Tag.MAP_HOST, m.hostID).int(Tag.MAP_SIZE, m.size));
-    for (const m of linux.gidMappings ?? [])
-      w.group(Tag.GIDMAP, (g) => g.int(Tag.MAP_CONTAINER, m.containerID).int(Tag.MAP_HOST, m.hostID).int(Tag.MAP_SIZE, m.size));
+    writeIdMap(w, Tag.UIDMAP, linux.uidMappings ?? []);
+    writeIdMap(w, Tag.GIDMAP, linux.gidMappings ?? []);
     for (const [clock, off] of Object.entries(linux.timeOffsets ?? {}))
       w.group(Tag.TIME_OFFSET, (g) => g.str(Tag.TO_CLOCK, clock).int(Tag.TO_SECS, off?.secs ?? 0).int(Tag.TO_NSECS, off?.nanosecs ?? 0));
     let devIsTmpfs = false;
-    for (const m of spec.mounts ?? []) {
+    for (const [index, m] of (spec.mounts ?? []).entries()) {
       if (m.destination === "/dev" && m.type === "tmpfs") devIsTmpfs = true;
       const expanded = m.type === "cgroup" ? cgroupMounts(m, input) : [m];
-      for (const e of expanded) writeMount(w, e, input.bundle);
+      for (const e of expanded) writeMount(w, e, input.bundle, linux, index);
     }
     w.strs(Tag.MASKED_PATH, linux.maskedPaths).strs(Tag.READONLY_PATH, linux.readonlyPaths);
     const devices = [

@@ -24,7 +24,9 @@ export class StateStore {
     this.containersDir = `${root}/containers`;
   }
 
+  /** Every path the store builds goes through here, so a bad id never reaches the disk. */
   dir(id: string): string {
+    validateId(id);
     return `${this.containersDir}/${id}`;
   }
 

@@ -14,6 +14,7 @@ struct husk_child_ctx {
   int fifo_fd;          /* exec fifo (O_PATH), or -1 */
   int console_fd;       /* connected console socket, or -1 */
   int *ns_fds;          /* parallel to plan->ns: fd to join, or -1 */
+  int *idmap_fds;       /* parallel to plan->mounts: detached idmapped tree, or -1 */
   int rootfs_fd;        /* set during mounts: the container's root (O_PATH) */
   int new_userns;       /* a new user namespace was created by clone */
 };
@@ -41,8 +42,11 @@ int husk_child_drop_bounding(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_caps(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_seccomp(const struct husk_plan *plan, husk_error_t *err);
 int husk_child_wait_fifo(struct husk_child_ctx *ctx, husk_error_t *err);
-/* execve with PATH lookup in the container's environment; returns only on failure. */
-int husk_child_exec(const struct husk_plan *plan, husk_error_t *err);
+/* Find process.args[0] (PATH lookup in the container's environment) before we report
+ * READY, so that a missing binary fails `create` rather than `start`. */
+int husk_child_resolve_exec(const struct husk_plan *plan, char *out, size_t cap, husk_error_t *err);
+/* execve the resolved path; returns only on failure. */
+int husk_child_exec(const struct husk_plan *plan, const char *resolved, husk_error_t *err);
 
 /* Open `path` (absolute, inside the container root) without escaping it, creating it as
  * a directory (or an empty file when `as_file`) when missing. Returns an O_PATH fd. */

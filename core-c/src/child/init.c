@@ -87,6 +87,8 @@ void husk_child_main(struct husk_child_ctx *ctx) {
   STAGE(ST_USER, husk_child_user(plan, &err));
   STAGE(ST_CAPS, husk_child_caps(plan, &err));
   if (plan->no_new_privs) STAGE(ST_SECCOMP, husk_child_seccomp(plan, &err));
+  char resolved[4096];
+  STAGE(ST_EXEC, husk_child_resolve_exec(plan, resolved, sizeof(resolved), &err));
   mark_fds(plan);
 
   STAGE(ST_EXEC_FIFO, husk_sync_send(ctx->sync_fd, SYNC_READY, 0, &err));
@@ -98,11 +100,12 @@ void husk_child_main(struct husk_child_ctx *ctx) {
   }
   if (ctx->proc_fd >= 0) close(ctx->proc_fd);
   STAGE(ST_HOOKS_START, husk_run_hooks(plan, HOOK_START_CONTAINER, host_pid, "created", &err));
-  STAGE(ST_EXEC, husk_child_exec(plan, &err));
+  STAGE(ST_EXEC, husk_child_exec(plan, resolved, &err));
 
 fail:
   if (parent_gone) {
-    dprintf(2, "husk: %s: %s%s%s: %s\n", husk_stage_name(err.stage), err.msg, err.path[0] ? " " : "", err.path,
+    dprintf(2, "husk: %s: %s%s%s: %s\n", husk_stage_name(err.stage), err.msg,
+            err.path[0] && !strstr(err.msg, err.path) ? " " : "", err.path[0] && !strstr(err.msg, err.path) ? err.path : "",
             err.errnum ? husk_errno_name(err.errnum) : "failed");
   } else {
     husk_sync_send_error(ctx->sync_fd, &err);

@@ -110,7 +110,9 @@ static int is_bind(const struct husk_mount *m) {
   return (m->flags & MS_BIND) || (m->type && strcmp(m->type, "bind") == 0);
 }
 
-static int mount_one(struct husk_child_ctx *ctx, const struct husk_mount *m, husk_error_t *err) {
+static int mount_one(struct husk_child_ctx *ctx, size_t index, husk_error_t *err) {
+  const struct husk_mount *m = &ctx->plan->mounts[index];
+  int idmapped = ctx->idmap_fds && ctx->idmap_fds[index] >= 0;
   int bind = is_bind(m);
   int as_file = 0;
   struct stat st;
@@ -125,7 +127,14 @@ static int mount_one(struct husk_child_ctx *ctx, const struct husk_mount *m, hus
   husk_fd_path(target, sizeof(target), tfd);
 
   unsigned long flags = m->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
-  if (bind) {
+  if (idmapped) {
+    /* The parent made this tree in the host user namespace; attach it here. */
+    if (husk_move_mount(ctx->idmap_fds[index], "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+      return husk_fail_errno(err, m->dest, "attach idmapped mount of %s", m->source);
+    close(ctx->idmap_fds[index]);
+    ctx->idmap_fds[index] = -1;
+    bind = 1;
+  } else if (bind) {
     if (mount(m->source, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
       return husk_fail_errno(err, m->dest, "bind mount %s", m->source);
   } else {
@@ -166,7 +175,7 @@ static int mount_one(struct husk_child_ctx *ctx, const struct husk_mount *m, hus
 
 int husk_child_mounts(struct husk_child_ctx *ctx, husk_error_t *err) {
   for (size_t i = 0; i < ctx->plan->n_mounts; i++) {
-    int ret = mount_one(ctx, &ctx->plan->mounts[i], err);
+    int ret = mount_one(ctx, i, err);
     if (ret < 0) return ret;
   }
   return 0;

@@ -174,27 +174,42 @@ static const char *env_path(const struct husk_plan *plan) {
   return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 }
 
-int husk_child_exec(const struct husk_plan *plan, husk_error_t *err) {
+/* Candidate is runnable by us: a regular file we may execute. */
+static int runnable(const char *path, int *saw_eacces) {
+  struct stat st;
+  if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) return 0;
+  if (access(path, X_OK) == 0) return 1;
+  *saw_eacces = 1;
+  return 0;
+}
+
+int husk_child_resolve_exec(const struct husk_plan *plan, char *out, size_t cap, husk_error_t *err) {
   const char *file = plan->argv[0];
-  char *const *envp = plan->envp ? plan->envp : (char *const[]){NULL};
+  int saw_eacces = 0;
   if (strchr(file, '/')) {
-    execve(file, plan->argv, envp);
-    return husk_fail_errno(err, file, "exec %s", file);
+    if (runnable(file, &saw_eacces)) {
+      snprintf(out, cap, "%s", file);
+      return 0;
+    }
+    int e = saw_eacces ? EACCES : errno ? errno : ENOENT;
+    if (e != EACCES && e != ENOENT) e = ENOENT;
+    return husk_fail(err, e, file, "process.args[0] %s is not an executable file in the container", file);
   }
   const char *path = env_path(plan);
-  int saw_eacces = 0;
-  char buf[4096];
   while (*path) {
     const char *colon = strchr(path, ':');
     size_t len = colon ? (size_t)(colon - path) : strlen(path);
-    int n = snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", file);
-    if (n < (int)sizeof(buf)) {
-      execve(buf, plan->argv, envp);
-      if (errno == EACCES) saw_eacces = 1;
-      else if (errno != ENOENT && errno != ENOTDIR) return husk_fail_errno(err, buf, "exec %s", buf);
-    }
+    int n = snprintf(out, cap, "%.*s/%s", (int)len, len ? path : ".", file);
+    if (n < (int)cap && runnable(out, &saw_eacces)) return 0;
     if (!colon) break;
     path = colon + 1;
   }
-  return husk_fail(err, saw_eacces ? EACCES : ENOENT, file, "exec %s: not found in PATH %s", file, env_path(plan));
+  return husk_fail(err, saw_eacces ? EACCES : ENOENT, file, "process.args[0] \"%s\": executable file not found in $PATH (%s)",
+                   file, env_path(plan));
+}
+
+int husk_child_exec(const struct husk_plan *plan, const char *resolved, husk_error_t *err) {
+  char *const *envp = plan->envp ? plan->envp : (char *const[]){NULL};
+  execve(resolved, plan->argv, envp);
+  return husk_fail_errno(err, resolved, "exec");
 }

@@ -1,0 +1,10 @@
+/* Idmapped bind mounts (mounts[].uidMappings / "idmap" option). Prepared by the parent in
+ * the host user namespace, where the kernel allows MOUNT_ATTR_IDMAP, as detached mount
+ * trees that the child then attaches with move_mount. */
+#ifndef HUSK_IDMAP_MOUNT_H
+#define HUSK_IDMAP_MOUNT_H
+#include "error.h"
+#include "plan.h"
+/* For every idmapped mount fill fds[i] with a detached, idmapped tree (others: -1). */
+int husk_idmap_mounts_prepare(const struct husk_plan *plan, int *fds, husk_error_t *err);
+#endif
