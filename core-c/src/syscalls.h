@@ -90,6 +90,9 @@ static inline int husk_move_mount(int from_dfd, const char *from, int to_dfd, co
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
 static inline int husk_open_tree(int dfd, const char *path, unsigned int flags) {
   return (int)syscall(__NR_open_tree, dfd, path, flags);
 }

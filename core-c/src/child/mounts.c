@@ -129,7 +129,8 @@ static int mount_one(struct husk_child_ctx *ctx, size_t index, husk_error_t *err
   unsigned long flags = m->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
   if (idmapped) {
     /* The parent made this tree in the host user namespace; attach it here. */
-    if (husk_move_mount(ctx->idmap_fds[index], "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    /* move_mount refuses a /proc/self/fd magic link as target: pass the fd itself. */
+    if (husk_move_mount(ctx->idmap_fds[index], "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
       return husk_fail_errno(err, m->dest, "attach idmapped mount of %s", m->source);
     close(ctx->idmap_fds[index]);
     ctx->idmap_fds[index] = -1;
