@@ -16,9 +16,10 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# npm warns that the install scripts of bun and msgpackr-extract are not approved: the
-# bun package works without its postinstall, and msgpackr runs without its native helper.
-[[ -x node_modules/.bin/bun ]] || npm ci --no-audit --no-fund || npm install --no-save --no-audit --no-fund
+# npm install from package-lock.json (see test/run-all.sh for why not `npm ci`). npm warns
+# that the install scripts of bun and msgpackr-extract are not approved: the bun package
+# works without its postinstall, and msgpackr runs without its native helper.
+[[ -x node_modules/.bin/bun ]] || npm install --no-save --no-audit --no-fund
 node_modules/.bin/bun run build
 
 bundle=$(node_modules/.bin/bun packaging/demo-bundle.ts /tmp/husk-demo "$@")

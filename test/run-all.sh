@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test command (README, .ci/run, CI workflow): bash test/run-all.sh
 #
-#  1. install what is missing: Debian packages, then node_modules (npm ci) when absent
+#  1. install what is missing: Debian packages, then node_modules (npm install) when absent
 #     or older than package-lock.json / package.json
 #  2. build: node_modules/.bin/bun run build (core-c via cmake-js, then dist/husk)
 #  3. C unit tests: build/tests/test_* print TAP; exit 77 means skipped
@@ -59,14 +59,14 @@ if [[ "${HUSK_SKIP_INSTALL:-}" != 1 ]]; then
   fi
   hidden_lock=node_modules/.package-lock.json
   if [[ ! -x "$BUN" || ! -f "$hidden_lock" || package-lock.json -nt "$hidden_lock" || package.json -nt "$hidden_lock" ]]; then
-    echo "node_modules missing or stale: npm ci"
-    # npm warns that the install scripts of bun and msgpackr-extract are not approved:
-    # neither is needed (the bun package ships its binary without its postinstall).
-    if ! npm ci --no-audit --no-fund; then
-      echo "npm ci failed (package-lock.json out of sync with package.json?); trying npm install --no-save" >&2
-      if ! npm install --no-save --no-audit --no-fund; then
-        fail_step "npm install"
-      fi
+    echo "node_modules missing or stale: npm install (from package-lock.json)"
+    # Not `npm ci`: the registry we reach lacks msgpackr-extract's macOS/Windows/arm32
+    # builds (optional, unused: husk imports msgpackr's pure-JS entry), so the lock file
+    # cannot list them and `npm ci` refuses it. `npm install --no-save` installs what the
+    # lock pins and skips them. npm also warns that the install scripts of bun and
+    # msgpackr-extract are not approved: neither is needed.
+    if ! npm install --no-save --no-audit --no-fund; then
+      fail_step "npm install"
     fi
   else
     echo "node_modules up to date"

@@ -60,6 +60,19 @@ function unescapeMount(p: string): string {
   return p.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
+/** The hierarchy a cgroup directory lives in (longest mount point that contains it). */
+export function hierarchyOf(dir: string, host: HostCgroups = hostCgroups()): Hierarchy | undefined {
+  let best: Hierarchy | undefined;
+  for (const h of host.hierarchies)
+    if ((dir === h.mountPoint || dir.startsWith(`${h.mountPoint}/`)) && (!best || h.mountPoint.length > best.mountPoint.length)) best = h;
+  return best;
+}
+
+/** The directory among `dirs` whose hierarchy carries `controller` (v1). */
+export function dirForController(dirs: readonly string[], controller: string, host = hostCgroups()): string | undefined {
+  return dirs.find((d) => hierarchyOf(d, host)?.controllers.includes(controller));
+}
+
 export interface ResolvedCgroups {
   dirs: string[];
   v2Dir?: string;

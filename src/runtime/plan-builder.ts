@@ -14,6 +14,7 @@ import {
   RLIMITS,
   type Spec,
 } from "../oci/spec.ts";
+import { type HostCgroups, hierarchyOf } from "./cgroup-paths.ts";
 import { HuskError } from "./errors.ts";
 import { PlanWriter } from "./plan-encoder.ts";
 import { checkSysctls } from "./sysctl-rules.ts";
@@ -35,6 +36,8 @@ export interface PlanInput {
   cgroup: { dirs: string[]; v2Dir?: string };
   /** The host's cgroup layout, for translating a "cgroup" mount. */
   cgroupMode: "v2" | "hybrid" | "v1" | "none";
+  /** Host hierarchies (default: read from /proc); tests pass their own. */
+  hostCgroups?: HostCgroups;
   seccomp?: { bpf: Uint8Array; flags: number };
   /** runtime-spec state without pid/status; husk-core adds them for hooks. */
   stateJson: string;
@@ -90,7 +93,8 @@ export function cgroupMounts(m: Mount, input: PlanInput): Mount[] {
   const out: Mount[] = [{ destination: m.destination, type: "tmpfs", source: "tmpfs", options: ["nosuid", "noexec", "nodev", "mode=755", "size=64k"] }];
   const all = [...input.cgroup.dirs, ...(input.cgroup.v2Dir ? [input.cgroup.v2Dir] : [])];
   for (const dir of all) {
-    const name = dir.split("/")[4] ?? "";
+    const mountPoint = hierarchyOf(dir, input.hostCgroups)?.mountPoint;
+    const name = mountPoint?.slice(mountPoint.lastIndexOf("/") + 1);
     if (!name) continue;
     out.push({ destination: `${m.destination}/${name}`, type: "bind", source: dir, options: ["rbind", ...opts] });
   }

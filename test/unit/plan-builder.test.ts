@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { hostCgroups } from "../../src/runtime/cgroup-paths.ts";
 import { buildPlan, capabilityMask, type PlanInput } from "../../src/runtime/plan-builder.ts";
 import { Tag } from "../../src/runtime/plan-tags.ts";
 import type { Spec } from "../../src/oci/spec.ts";
@@ -19,6 +20,11 @@ const str = (r: Rec) => new TextDecoder().decode(r.bytes);
 const int = (r: Rec) => new DataView(r.bytes.buffer, r.bytes.byteOffset, 8).getBigUint64(0, true);
 const all = (buf: Uint8Array, tag: number) => records(buf).filter((r) => r.tag === tag);
 
+const hybridHost = hostCgroups({
+  mounts: "cgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0\ncgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n",
+  cgroup: "1:memory:/\n0::/\n",
+});
+
 function input(spec: Partial<Spec>, extra: Partial<PlanInput> = {}): PlanInput {
   return {
     id: "c1",
@@ -28,6 +34,7 @@ function input(spec: Partial<Spec>, extra: Partial<PlanInput> = {}): PlanInput {
     detach: false,
     cgroup: { dirs: ["/sys/fs/cgroup/memory/x"], v2Dir: "/sys/fs/cgroup/unified/x" },
     cgroupMode: "hybrid",
+    hostCgroups: hybridHost,
     stateJson: "{}",
     ...extra,
   };

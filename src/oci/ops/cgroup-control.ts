@@ -2,6 +2,7 @@
 // resource model (all controllers, v1 and v2) belongs to the cgroups work; this covers
 // the freezer and the most used knobs on both hierarchies.
 import { readFileSync, writeFileSync } from "node:fs";
+import { dirForController } from "../../runtime/cgroup-paths.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import type { ContainerState } from "../../state/container-state.ts";
 import { cgroupPids } from "./cgroup-cleanup.ts";
@@ -20,7 +21,7 @@ export function setFrozen(state: ContainerState, frozen: boolean): void {
 }
 
 function dirFor(state: ContainerState, controller: string): string | undefined {
-  return state.cgroup.dirs.find((d) => d.split("/")[4]?.split(",").includes(controller));
+  return dirForController(state.cgroup.dirs, controller);
 }
 
 function readNum(path: string): number | undefined {

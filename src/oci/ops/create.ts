@@ -106,7 +106,7 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
     return { state, exit };
   } catch (e) {
     // Nothing may be left behind: the child was killed by husk-core; remove the rest.
-    if (state) addon().killPid(state.pid, 9) && addon().waitPidExit(state.pid, 2000);
+    if (state && addon().killPid(state.pid, 9)) addon().waitPidExit(state.pid, 2000);
     if (cgroup) removeCgroups({ dirs: cgroup.dirs, v2Dir: cgroup.v2Dir, created: cgroup.missing });
     store.remove(id);
     throw e;

@@ -1,11 +1,12 @@
 // Deriving a container's status from the kernel rather than trusting the state file.
 import { existsSync, readFileSync } from "node:fs";
+import { dirForController } from "../../runtime/cgroup-paths.ts";
 import type { ContainerState, OciStatus } from "../../state/container-state.ts";
 import { isSameLiveProcess } from "../../state/proc-stat.ts";
 import type { StateStore } from "../../state/store.ts";
 
 export function freezerFile(state: ContainerState): { path: string; frozen: (text: string) => boolean } | undefined {
-  const v1 = state.cgroup.dirs.find((d) => /\/freezer(\/|$)/.test(d.replace(/^\/sys\/fs\/cgroup/, "")));
+  const v1 = dirForController(state.cgroup.dirs, "freezer");
   if (v1) return { path: `${v1}/freezer.state`, frozen: (t) => t.trim() !== "THAWED" };
   if (state.cgroup.v2Dir && existsSync(`${state.cgroup.v2Dir}/cgroup.freeze`))
     return { path: `${state.cgroup.v2Dir}/cgroup.freeze`, frozen: (t) => t.trim() === "1" };
