@@ -84,8 +84,19 @@ static int write_pid(const char *dir, pid_t pid, husk_error_t *err) {
   return 0;
 }
 
-int husk_cgroup_join(const struct husk_plan *plan, pid_t pid, int v2_joined, husk_error_t *err) {
-  for (size_t i = 0; i < plan->n_cgroup_dirs; i++) {
+int husk_cgroup_enter_self(char *const *dirs, size_t n, husk_error_t *err) {
+  for (size_t i = 0; i < n; i++) {
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/tasks", dirs[i]);
+    cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return husk_fail_errno(err, path, "open");
+    if (write(fd, "0", 1) != 1) return husk_fail_errno(err, path, "move husk-core into cgroup");
+  }
+  return 0;
+}
+
+int husk_cgroup_join(const struct husk_plan *plan, pid_t pid, int v1_joined, int v2_joined, husk_error_t *err) {
+  for (size_t i = 0; i < plan->n_cgroup_dirs && !v1_joined; i++) {
     int ret = write_pid(plan->cgroup_dirs[i], pid, err);
     if (ret < 0) return ret;
   }

@@ -169,7 +169,27 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (plan->detach) flags |= CLONE_PARENT;
   int into_cgroup = 0;
   err->stage = ST_CLONE;
+  /* v1: be born in the container's cgroups (see husk_cgroup_enter_self). Without a way
+   * back to where we came from, fall back to moving the child after clone. */
+  int v1_joined = 0;
+  if (plan->n_cgroup_dirs && plan->n_cgroup_return_dirs == plan->n_cgroup_dirs) {
+    husk_error_t ignored;
+    v1_joined = husk_cgroup_enter_self(plan->cgroup_dirs, plan->n_cgroup_dirs, &ignored) == 0;
+    if (!v1_joined) husk_cgroup_enter_self(plan->cgroup_return_dirs, plan->n_cgroup_return_dirs, &ignored);
+  }
   pid = do_clone(flags, cgroup_fd, &into_cgroup);
+  if (v1_joined && pid != 0) {
+    /* Step back out, so that a foreground husk-core is not frozen, counted or limited
+     * with its container. */
+    husk_error_t back;
+    if (husk_cgroup_enter_self(plan->cgroup_return_dirs, plan->n_cgroup_return_dirs, &back) < 0 && pid > 0) {
+      *err = back;
+      err->stage = ST_CGROUP;
+      ret = -1;
+      close(sv[1]);
+      goto fail_fifo;
+    }
+  }
   if (pid < 0) {
     close(sv[1]);
     ret = husk_fail_errno(err, "", "clone3 (flags 0x%llx)", (unsigned long long)flags);
@@ -198,7 +218,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
    * SYNC_HOOKS_DONE (or SYNC_READY for exec), long before the user process runs. */
   if (new_cgroupns) {
     err->stage = ST_CGROUP;
-    ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+    ret = husk_cgroup_join(plan, pid, v1_joined, into_cgroup, err);
     if (ret < 0) goto fail_fifo;
   }
   err->stage = ST_IDMAP;
@@ -206,7 +226,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (ret < 0) goto fail_fifo;
   if (!new_cgroupns) {
     err->stage = ST_CGROUP;
-    ret = husk_cgroup_join(plan, pid, into_cgroup, err);
+    ret = husk_cgroup_join(plan, pid, v1_joined, into_cgroup, err);
     if (ret < 0) goto fail_fifo;
   }
   husk_trace("cgroups joined");

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "create.h"
@@ -34,6 +35,8 @@ static const char *arg_str(int argc, char **argv, const char *name, const char *
 }
 
 int main(int argc, char **argv) {
+  /* Run from a memfd, our comm would be the fd number: name ourselves for ps and top. */
+  prctl(PR_SET_NAME, "husk-core", 0, 0, 0);
   if (argc < 2) {
     fprintf(stderr, "husk-core: internal helper of husk; not meant to be run by hand\n");
     return 2;

@@ -276,6 +276,7 @@ int husk_plan_decode(const unsigned char *buf, size_t len, struct husk_plan *p, 
       case HP_CONSOLE_SOCKET: ret = as_str(&rec, &p->console_socket, err); break;
       case HP_EXEC_FIFO: ret = as_str(&rec, &p->exec_fifo, err); break;
       case HP_CGROUP_DIR: ret = push_str(&p->cgroup_dirs, &p->n_cgroup_dirs, &rec, err); break;
+      case HP_CGROUP_RETURN_DIR: ret = push_str(&p->cgroup_return_dirs, &p->n_cgroup_return_dirs, &rec, err); break;
       case HP_CGROUP_V2_DIR: ret = as_str(&rec, &p->cgroup_v2_dir, err); break;
       case HP_HOOK: GROUP(p->hooks, p->n_hooks, HP_HOOK); break;
       case HP_STATE_JSON: ret = as_str(&rec, &p->state_json, err); break;
@@ -347,6 +348,7 @@ void husk_plan_free(struct husk_plan *p) {
   free_vec(p->envp, p->n_envp);
   free(p->add_gids); free(p->rlimits);
   free_vec(p->cgroup_dirs, p->n_cgroup_dirs);
+  free_vec(p->cgroup_return_dirs, p->n_cgroup_return_dirs);
   for (size_t i = 0; i < p->n_hooks; i++) {
     free(p->hooks[i].path);
     free_vec(p->hooks[i].args, p->hooks[i].n_args);

@@ -59,6 +59,8 @@ enum husk_plan_tag {
   HP_CONTAINER_PID = 47,   /* u64: exec mode: pid of the container's init to join */
   HP_NOTIFY_SOCKET = 48,   /* reserved */
   HP_MOUNT_LABEL = 49,     /* reserved */
+  HP_CGROUP_RETURN_DIR = 50, /* str, repeated: the caller's own cgroup in each v1 hierarchy,
+                              * in HP_CGROUP_DIR's order (see cgroup_join.h) */
 
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */

@@ -68,6 +68,17 @@ export function hierarchyOf(dir: string, host: HostCgroups = hostCgroups()): Hie
   return best;
 }
 
+/** Our own cgroup directory in the hierarchy of each of `dirs`, or undefined if one is unknown. */
+export function ownDirsFor(dirs: readonly string[], host: HostCgroups = hostCgroups()): string[] | undefined {
+  const out: string[] = [];
+  for (const d of dirs) {
+    const h = hierarchyOf(d, host);
+    if (!h) return undefined;
+    out.push(joinPath(h.mountPoint, h.ownPath));
+  }
+  return out;
+}
+
 /** The directory among `dirs` whose hierarchy carries `controller` (v1). */
 export function dirForController(dirs: readonly string[], controller: string, host = hostCgroups()): string | undefined {
   return dirs.find((d) => hierarchyOf(d, host)?.controllers.includes(controller));
@@ -75,6 +86,8 @@ export function dirForController(dirs: readonly string[], controller: string, ho
 
 export interface ResolvedCgroups {
   dirs: string[];
+  /** Our own cgroup in each v1 hierarchy, parallel to dirs (husk-core returns there). */
+  returnDirs: string[];
   v2Dir?: string;
   /** Directories that do not exist yet (shallowest first): husk-core will create them. */
   missing: string[];
@@ -89,6 +102,7 @@ export function resolveCgroupsPath(cgroupsPath: string | undefined, id: string, 
     );
   if (path.split("/").includes("..")) throw new HuskError(`linux.cgroupsPath "${path}": must not contain ".."`);
   const dirs: string[] = [];
+  const returnDirs: string[] = [];
   let v2Dir: string | undefined;
   const missing: string[] = [];
   for (const h of host.hierarchies) {
@@ -96,9 +110,12 @@ export function resolveCgroupsPath(cgroupsPath: string | undefined, id: string, 
     const dir = joinPath(base, path);
     collectMissing(h.mountPoint, dir, missing);
     if (h.unified) v2Dir = dir;
-    else dirs.push(dir);
+    else {
+      dirs.push(dir);
+      returnDirs.push(joinPath(h.mountPoint, h.ownPath));
+    }
   }
-  return { dirs, v2Dir, missing };
+  return { dirs, returnDirs, v2Dir, missing };
 }
 
 function joinPath(a: string, b: string): string {

@@ -33,7 +33,7 @@ export interface PlanInput {
   consoleSocket?: string;
   preserveFds?: number;
   noPivot?: boolean;
-  cgroup: { dirs: string[]; v2Dir?: string };
+  cgroup: { dirs: string[]; v2Dir?: string; returnDirs?: string[] };
   /** The host's cgroup layout, for translating a "cgroup" mount. */
   cgroupMode: "v2" | "hybrid" | "v1" | "none";
   /** Host hierarchies (default: read from /proc); tests pass their own. */
@@ -197,6 +197,7 @@ export function buildPlan(input: PlanInput): Uint8Array {
   w.bool(Tag.TERMINAL, proc.terminal).str(Tag.CONSOLE_SOCKET, input.consoleSocket);
   if (input.seccomp) w.bytes(Tag.SECCOMP_BPF, input.seccomp.bpf).int(Tag.SECCOMP_FLAGS, input.seccomp.flags);
   w.strs(Tag.CGROUP_DIR, input.cgroup.dirs).str(Tag.CGROUP_V2_DIR, input.cgroup.v2Dir);
+  w.strs(Tag.CGROUP_RETURN_DIR, input.cgroup.returnDirs);
   w.str(Tag.STATE_JSON, input.stateJson).bool(Tag.DETACH, input.detach);
   if (input.preserveFds) w.int(Tag.PRESERVE_FDS, input.preserveFds);
   return w.finish();

@@ -1,5 +1,6 @@
 // `exec`: a new process inside a running container, joining its namespaces and cgroups.
 import { readFileSync } from "node:fs";
+import { ownDirsFor } from "../../runtime/cgroup-paths.ts";
 import { type CoreEvent, coreFailure, runCore } from "../../runtime/core-runner.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import { buildPlan } from "../../runtime/plan-builder.ts";
@@ -83,7 +84,7 @@ export async function execInContainer(store: StateStore, opts: ExecOptions, onEv
     detach: !!opts.detach,
     consoleSocket: opts.consoleSocket,
     preserveFds: opts.preserveFds,
-    cgroup: { dirs: state.cgroup.dirs, v2Dir: state.cgroup.v2Dir },
+    cgroup: { dirs: state.cgroup.dirs, v2Dir: state.cgroup.v2Dir, returnDirs: ownDirsFor(state.cgroup.dirs) },
     cgroupMode: "none",
     seccomp: compileSeccomp(spec.linux?.seccomp),
     stateJson: hookStateBase(state.id, state.bundle, state.ociVersion, state.annotations),
