@@ -26,10 +26,6 @@ export interface ContainerState {
   cgroup: CgroupPlacement;
   /** The config.json as it was at create time (exec and hooks need it later). */
   spec: Spec;
-  /** Set while `create` is still running. */
-  creating?: boolean;
-  /** Set by `start` once the fifo was released. */
-  started?: boolean;
 }
 
 export type OciStatus = "creating" | "created" | "running" | "paused" | "stopped";

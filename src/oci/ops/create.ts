@@ -91,9 +91,6 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
           state = { ...base, pid: ev.pid, pidStartTime: st?.startTime ?? 0 };
           store.write(state);
           if (opts.pidFile) writePidFile(opts.pidFile, ev.pid);
-        } else if (ev.event === "started" && state) {
-          state = { ...state, started: true };
-          store.write(state);
         } else if (ev.event === "exited") {
           exit = { status: ev.status, signal: ev.signal };
         }

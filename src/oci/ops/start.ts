@@ -24,8 +24,8 @@ export async function startContainer(store: StateStore, id: string, warn: (msg: 
       throw new HuskError(`cannot start container "${id}": it is ${status}`, status === "stopped" ? `delete it with 'delete ${id}'` : "only a created container can be started");
     const fifo = store.fifoPath(id);
     if (!addon().releaseFifo(fifo, 5000)) throw new HuskError(`cannot start container "${id}": its init is gone (exited before start)`);
+    // The fifo's absence is what tells `state` the container was started.
     unlinkSync(fifo);
-    store.write({ ...state, started: true });
     return state;
   });
   try {

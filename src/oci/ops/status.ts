@@ -24,7 +24,6 @@ export function isPaused(state: ContainerState): boolean {
 }
 
 export function containerStatus(store: StateStore, state: ContainerState): OciStatus {
-  if (state.creating) return "creating";
   if (!isSameLiveProcess(state.pid, state.pidStartTime)) return "stopped";
   if (existsSync(store.fifoPath(state.id))) return "created";
   return isPaused(state) ? "paused" : "running";
