@@ -3,13 +3,14 @@ import { Command, Option } from "clipanion";
 import { HuskError } from "../../runtime/errors.ts";
 import { SpecError } from "../../oci/validate.ts";
 import { StateStore } from "../../state/store.ts";
+import { enableTrace } from "../../util/trace.ts";
 import { type LogTarget, logLine } from "../log.ts";
 
 export abstract class OciCommand extends Command {
   root = Option.String("--root", process.env.HUSK_ROOT ?? "/run/husk", { description: "state directory (default /run/husk)" });
   log = Option.String("--log", { description: "also write errors to this file" });
   logFormat = Option.String("--log-format", "text", { description: "text or json" });
-  debug = Option.Boolean("--debug", false, { description: "print debug messages" });
+  debug = Option.Boolean("--debug", false, { description: "print where the time goes (same as HUSK_TRACE=1)" });
   systemdCgroup = Option.Boolean("--systemd-cgroup", false, { description: "not supported: husk writes cgroupfs directly" });
 
   protected store(): StateStore {
@@ -25,6 +26,7 @@ export abstract class OciCommand extends Command {
   abstract run(): Promise<number | void>;
 
   async execute(): Promise<number> {
+    if (this.debug) enableTrace();
     try {
       if (this.logFormat !== "text" && this.logFormat !== "json")
         throw new HuskError(`--log-format "${this.logFormat}": expected text or json`);
