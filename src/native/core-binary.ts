@@ -2,6 +2,7 @@
 // executable it is an embedded file that we copy into a memfd and run from there, so a
 // read-only root or a noexec /tmp does not matter.
 import corePath from "../../build/Release/husk-core" with { type: "file" };
+import { trace } from "../util/trace.ts";
 import { addon, isCompiledBinary } from "./addon.ts";
 
 let resolved: string | undefined;
@@ -12,6 +13,7 @@ export function huskCorePath(): string {
   if (override) return (resolved = override);
   if (!isCompiledBinary()) return (resolved = corePath);
   const bytes = new Uint8Array(require("node:fs").readFileSync(corePath));
+  trace("core: embedded husk-core read");
   const fd = addon().memfdFromBuffer("husk-core", bytes);
   // The fd stays open for the life of this process; children exec it by path.
   return (resolved = `/proc/${process.pid}/fd/${fd}`);

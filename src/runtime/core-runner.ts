@@ -29,6 +29,7 @@ export interface CoreRunResult {
 
 export async function runCore(opts: CoreRunOptions): Promise<CoreRunResult> {
   const n = opts.preserveFds ?? 0;
+  trace("core: runCore");
   const [planRead, planWrite] = addon().pipe();
   const stdio: (string | number)[] = ["inherit", "inherit", "inherit"];
   for (let i = 0; i < n; i++) stdio.push(3 + i);
