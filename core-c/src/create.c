@@ -71,18 +71,11 @@ static int make_exec_fifo(const char *path, husk_error_t *err) {
   return fd;
 }
 
-static volatile pid_t forward_to = 0;
-static void forward_signal(int sig) {
-  if (forward_to > 0) kill(forward_to, sig);
-}
-static void install_forwarding(pid_t pid) {
-  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM};
-  forward_to = pid;
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = forward_signal;
-  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) sigaction(sigs[i], &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
+/* In the foreground, husk (Bun) forwards the signals it gets to the container. A Ctrl-C
+ * also reaches us (same process group): ignore it, or the container would get two. */
+static void ignore_forwarded_signals(void) {
+  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGPIPE};
+  for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], SIG_IGN);
 }
 
 static pid_t do_clone(uint64_t flags, int cgroup_fd, int *into_cgroup) {
@@ -256,7 +249,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     master = husk_console_recv_master(relay_sock, err);
     if (master < 0) { ret = master; goto fail_fifo; }
   }
-  if (!plan->detach) install_forwarding(pid);
+  if (!plan->detach) ignore_forwarded_signals();
   err->stage = ST_EXEC;
   ret = husk_sync_send(sync_fd, SYNC_START, 0, err);
   if (ret < 0) goto fail_fifo;

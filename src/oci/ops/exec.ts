@@ -10,6 +10,7 @@ import { parseJson } from "../validate/json.ts";
 import { validateSpec } from "../validate.ts";
 import { writePidFile } from "./create.ts";
 import { compileSeccomp } from "./seccomp.ts";
+import { SignalForwarder } from "./signal-forward.ts";
 import { containerStatus, hookStateBase } from "./status.ts";
 
 export interface ExecOptions {
@@ -91,11 +92,13 @@ export async function execInContainer(store: StateStore, opts: ExecOptions, onEv
     joinPid: state.pid,
   });
   let exit: { status: number } | undefined;
+  using forwarder = opts.detach ? undefined : new SignalForwarder();
   const result = await runCore({
     mode: "create",
     plan,
     preserveFds: opts.preserveFds,
     onEvent: (ev) => {
+      if (ev.event === "created") forwarder?.target(ev.pid);
       if (ev.event === "created" && opts.pidFile) writePidFile(opts.pidFile, ev.pid);
       if (ev.event === "exited") exit = { status: ev.status };
       onEvent?.(ev);
