@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "napi_util.h"
+#include "cgroup_join.h"
 #include "syscalls.h"
 
 static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
@@ -191,6 +192,40 @@ static napi_value js_memfd(napi_env env, napi_callback_info info) {
   return husk_napi_int(env, fd);
 }
 
+/* writeCgroupFiles([[path, value], ...]): one open/write per file, in order; throws
+ * naming the file and value that failed. */
+static napi_value js_write_cgroup_files(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (get_args(env, info, 1, argv) < 0) return NULL;
+  uint32_t n = 0;
+  if (napi_get_array_length(env, argv[0], &n) != napi_ok) {
+    napi_throw_type_error(env, NULL, "writes must be an array of [path, value]");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value pair, pv, vv;
+    NAPI_CALL(env, napi_get_element(env, argv[0], i, &pair));
+    NAPI_CALL(env, napi_get_element(env, pair, 0, &pv));
+    NAPI_CALL(env, napi_get_element(env, pair, 1, &vv));
+    char *path = husk_napi_arg_string(env, pv, "path");
+    if (!path) return NULL;
+    char *value = husk_napi_arg_string(env, vv, "value");
+    if (!value) { free(path); return NULL; }
+    husk_error_t err;
+    husk_error_clear(&err);
+    int r = husk_cgroup_write(path, value, &err);
+    if (r < 0) {
+      char what[600];
+      snprintf(what, sizeof(what), "write \"%.200s\" to", value);
+      husk_napi_throw_errno(env, err.errnum, what, path);
+    }
+    free(path);
+    free(value);
+    if (r < 0) return NULL;
+  }
+  return husk_napi_undefined(env);
+}
+
 void husk_addon_register_fd_ops(napi_env env, napi_value exports) {
   husk_napi_export(env, exports, "pipe", js_pipe);
   husk_napi_export(env, exports, "flock", js_flock);
@@ -200,4 +235,5 @@ void husk_addon_register_fd_ops(napi_env env, napi_value exports) {
   husk_napi_export(env, exports, "mkfifo", js_mkfifo);
   husk_napi_export(env, exports, "waitPidExit", js_wait_pid_exit);
   husk_napi_export(env, exports, "memfdFromBuffer", js_memfd);
+  husk_napi_export(env, exports, "writeCgroupFiles", js_write_cgroup_files);
 }

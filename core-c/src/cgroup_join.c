@@ -74,6 +74,22 @@ int husk_cgroup_prepare(const struct husk_plan *plan, int *v2_fd, husk_error_t *
   return 0;
 }
 
+int husk_cgroup_write(const char *path, const char *value, husk_error_t *err) {
+  cleanup_fd int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return husk_fail_errno(err, path, "open cgroup file (is the knob available on this kernel?)");
+  size_t len = strlen(value);
+  if (write(fd, value, len) != (ssize_t)len) return husk_fail_errno(err, path, "write \"%s\"", value);
+  return 0;
+}
+
+int husk_cgroup_apply(const struct husk_plan *plan, husk_error_t *err) {
+  for (size_t i = 0; i < plan->n_cgroup_writes; i++) {
+    int ret = husk_cgroup_write(plan->cgroup_writes[i].key, plan->cgroup_writes[i].value, err);
+    if (ret < 0) return ret;
+  }
+  return 0;
+}
+
 static int write_pid(const char *dir, pid_t pid, husk_error_t *err) {
   char path[4200], v[24];
   snprintf(path, sizeof(path), "%s/cgroup.procs", dir);

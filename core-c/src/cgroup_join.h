@@ -18,4 +18,8 @@ int husk_cgroup_join(const struct husk_plan *plan, pid_t pid, int v1_joined, int
  * (the child is born there), and steps back out: no wait on the creation path. */
 int husk_cgroup_enter_self(char *const *dirs, size_t n, husk_error_t *err);
 int husk_mkdir_p(const char *path, mode_t mode, husk_error_t *err);
+/* Write one value to one cgroup file (one open, one write). */
+int husk_cgroup_write(const char *path, const char *value, husk_error_t *err);
+/* The plan's resource limits, in order, into the freshly made (still empty) cgroups. */
+int husk_cgroup_apply(const struct husk_plan *plan, husk_error_t *err);
 #endif

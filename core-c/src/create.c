@@ -144,6 +144,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   }
   err->stage = ST_CGROUP;
   ret = husk_cgroup_prepare(plan, &cgroup_fd, err);
+  if (ret == 0 && !is_exec) ret = husk_cgroup_apply(plan, err);
   if (ret < 0) goto fail_fifo;
 
   husk_trace("cgroups prepared");

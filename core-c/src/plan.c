@@ -276,6 +276,7 @@ int husk_plan_decode(const unsigned char *buf, size_t len, struct husk_plan *p, 
       case HP_CONSOLE_SOCKET: ret = as_str(&rec, &p->console_socket, err); break;
       case HP_EXEC_FIFO: ret = as_str(&rec, &p->exec_fifo, err); break;
       case HP_CGROUP_DIR: ret = push_str(&p->cgroup_dirs, &p->n_cgroup_dirs, &rec, err); break;
+      case HP_CGROUP_WRITE: GROUP(p->cgroup_writes, p->n_cgroup_writes, HP_SYSCTL); break;
       case HP_CGROUP_RETURN_DIR: ret = push_str(&p->cgroup_return_dirs, &p->n_cgroup_return_dirs, &rec, err); break;
       case HP_CGROUP_V2_DIR: ret = as_str(&rec, &p->cgroup_v2_dir, err); break;
       case HP_HOOK: GROUP(p->hooks, p->n_hooks, HP_HOOK); break;
@@ -344,6 +345,8 @@ void husk_plan_free(struct husk_plan *p) {
   free(p->devices);
   for (size_t i = 0; i < p->n_sysctl; i++) { free(p->sysctl[i].key); free(p->sysctl[i].value); }
   free(p->sysctl);
+  for (size_t i = 0; i < p->n_cgroup_writes; i++) { free(p->cgroup_writes[i].key); free(p->cgroup_writes[i].value); }
+  free(p->cgroup_writes);
   free_vec(p->argv, p->n_argv);
   free_vec(p->envp, p->n_envp);
   free(p->add_gids); free(p->rlimits);

@@ -54,6 +54,7 @@ struct husk_plan {
   struct husk_rlimit *rlimits; size_t n_rlimits;
   char **cgroup_dirs; size_t n_cgroup_dirs;
   char **cgroup_return_dirs; size_t n_cgroup_return_dirs;
+  struct husk_kv *cgroup_writes; size_t n_cgroup_writes;
   struct husk_hook *hooks; size_t n_hooks;
   struct husk_time_offset *time_offsets; size_t n_time_offsets;
 };

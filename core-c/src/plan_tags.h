@@ -61,6 +61,7 @@ enum husk_plan_tag {
   HP_MOUNT_LABEL = 49,     /* reserved */
   HP_CGROUP_RETURN_DIR = 50, /* str, repeated: the caller's own cgroup in each v1 hierarchy,
                               * in HP_CGROUP_DIR's order (see cgroup_join.h) */
+  HP_CGROUP_WRITE = 51,    /* G: KV_KEY (cgroup file path), KV_VALUE: a limit written before clone */
 
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */

@@ -24,6 +24,7 @@ export interface HuskAddon {
   mkfifo(path: string, mode: number): void;
   memfdFromBuffer(name: string, data: Uint8Array): number;
   features(): KernelFeatures;
+  writeCgroupFiles(writes: [string, string][]): void;
   compileSeccomp(profile: string): { bpf: Buffer; flags: number };
 }
 

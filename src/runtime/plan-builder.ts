@@ -14,6 +14,7 @@ import {
   RLIMITS,
   type Spec,
 } from "../oci/spec.ts";
+import type { CgroupWrite } from "../cgroups/writes.ts";
 import { type HostCgroups, hierarchyOf } from "./cgroup-paths.ts";
 import { HuskError } from "./errors.ts";
 import { PlanWriter } from "./plan-encoder.ts";
@@ -34,6 +35,8 @@ export interface PlanInput {
   preserveFds?: number;
   noPivot?: boolean;
   cgroup: { dirs: string[]; v2Dir?: string; returnDirs?: string[] };
+  /** Resource limits to write into the new cgroups before the container joins them. */
+  cgroupWrites?: CgroupWrite[];
   /** The host's cgroup layout, for translating a "cgroup" mount. */
   cgroupMode: "v2" | "hybrid" | "v1" | "none";
   /** Host hierarchies (default: read from /proc); tests pass their own. */
@@ -198,6 +201,7 @@ export function buildPlan(input: PlanInput): Uint8Array {
   if (input.seccomp) w.bytes(Tag.SECCOMP_BPF, input.seccomp.bpf).int(Tag.SECCOMP_FLAGS, input.seccomp.flags);
   w.strs(Tag.CGROUP_DIR, input.cgroup.dirs).str(Tag.CGROUP_V2_DIR, input.cgroup.v2Dir);
   w.strs(Tag.CGROUP_RETURN_DIR, input.cgroup.returnDirs);
+  for (const c of input.cgroupWrites ?? []) w.group(Tag.CGROUP_WRITE, (g) => g.str(Tag.KV_KEY, c.path).str(Tag.KV_VALUE, c.value));
   w.str(Tag.STATE_JSON, input.stateJson).bool(Tag.DETACH, input.detach);
   if (input.preserveFds) w.int(Tag.PRESERVE_FDS, input.preserveFds);
   return w.finish();

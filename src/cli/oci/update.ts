@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "clipanion";
-import { type ResourceUpdate, updateResources } from "../../oci/ops/cgroup-control.ts";
+import { updateResources } from "../../oci/ops/cgroup-control.ts";
+import { parseJson } from "../../oci/validate/json.ts";
 import type { LinuxResources } from "../../oci/spec.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import { intOption, OciCommand } from "./base.ts";
@@ -28,28 +29,24 @@ export class UpdateCommand extends OciCommand {
   id = Option.String();
 
   async run() {
-    const u: ResourceUpdate = {};
+    let r: LinuxResources = {};
     if (this.resources) {
       const text = this.resources === "-" ? readFileSync(0, "utf8") : readFileSync(this.resources, "utf8");
-      const r = JSON.parse(text) as LinuxResources;
-      u.memory = r.memory?.limit;
-      u.memorySwap = r.memory?.swap;
-      u.cpuShares = r.cpu?.shares;
-      u.cpuQuota = r.cpu?.quota;
-      u.cpuPeriod = r.cpu?.period;
-      u.cpusetCpus = r.cpu?.cpus;
-      u.cpusetMems = r.cpu?.mems;
-      u.pidsLimit = r.pids?.limit;
+      r = parseJson(text, this.resources === "-" ? "stdin" : this.resources) as LinuxResources;
     }
-    u.memory = bytes("--memory", this.memory) ?? u.memory;
-    u.memorySwap = bytes("--memory-swap", this.memorySwap) ?? u.memorySwap;
-    u.cpuShares = intOption("--cpu-shares", this.cpuShares) ?? u.cpuShares;
-    u.cpuQuota = intOption("--cpu-quota", this.cpuQuota) ?? u.cpuQuota;
-    u.cpuPeriod = intOption("--cpu-period", this.cpuPeriod) ?? u.cpuPeriod;
-    u.cpusetCpus = this.cpusetCpus ?? u.cpusetCpus;
-    u.cpusetMems = this.cpusetMems ?? u.cpusetMems;
-    u.pidsLimit = intOption("--pids-limit", this.pidsLimit) ?? u.pidsLimit;
+    const memory = { ...r.memory };
+    const cpu = { ...r.cpu };
+    memory.limit = bytes("--memory", this.memory) ?? memory.limit;
+    memory.swap = bytes("--memory-swap", this.memorySwap) ?? memory.swap;
+    cpu.shares = intOption("--cpu-shares", this.cpuShares) ?? cpu.shares;
+    cpu.quota = intOption("--cpu-quota", this.cpuQuota) ?? cpu.quota;
+    cpu.period = intOption("--cpu-period", this.cpuPeriod) ?? cpu.period;
+    cpu.cpus = this.cpusetCpus ?? cpu.cpus;
+    cpu.mems = this.cpusetMems ?? cpu.mems;
+    const pidsLimit = intOption("--pids-limit", this.pidsLimit) ?? r.pids?.limit;
+    const defined = <T extends object>(o: T) => (Object.values(o).some((v) => v !== undefined) ? o : undefined);
+    const update: LinuxResources = { ...r, memory: defined(memory), cpu: defined(cpu), pids: pidsLimit === undefined ? undefined : { limit: pidsLimit } };
     const store = this.store();
-    await store.withLock(this.id, () => updateResources(store.read(this.id), u));
+    await store.withLock(this.id, () => updateResources(store.read(this.id), update));
   }
 }

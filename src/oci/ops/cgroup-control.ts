@@ -1,7 +1,11 @@
 // pause/resume, stats and live updates through the container's cgroup files. The full
 // resource model (all controllers, v1 and v2) belongs to the cgroups work; this covers
 // the freezer and the most used knobs on both hierarchies.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { controllerHome } from "../../cgroups/home.ts";
+import { resourceWrites } from "../../cgroups/placement.ts";
+import { addon } from "../../native/addon.ts";
+import type { LinuxResources } from "../spec.ts";
 import { dirForController } from "../../runtime/cgroup-paths.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import type { ContainerState } from "../../state/container-state.ts";
@@ -12,7 +16,7 @@ export function setFrozen(state: ContainerState, frozen: boolean): void {
   const f = freezerFile(state);
   if (!f) throw new HuskError(`container "${state.id}": no freezer cgroup (neither v1 freezer nor cgroup.freeze)`, "mount the freezer controller");
   const v1 = f.path.endsWith("freezer.state");
-  writeFileSync(f.path, v1 ? (frozen ? "FROZEN" : "THAWED") : frozen ? "1" : "0");
+  addon().writeCgroupFiles([[f.path, v1 ? (frozen ? "FROZEN" : "THAWED") : frozen ? "1" : "0"]]);
   // v1 reports FREEZING until every task stopped: wait for the final state.
   for (let i = 0; v1 && frozen && i < 1000; i++) {
     if (readFileSync(f.path, "utf8").trim() === "FROZEN") return;
@@ -78,36 +82,12 @@ export function containerStats(state: ContainerState) {
   };
 }
 
-export interface ResourceUpdate {
-  memory?: number;
-  memorySwap?: number;
-  cpuShares?: number;
-  cpuQuota?: number;
-  cpuPeriod?: number;
-  cpusetCpus?: string;
-  cpusetMems?: string;
-  pidsLimit?: number;
-}
-
-/** Writes each knob to the v1 hierarchy that owns it, else to the unified directory. */
-export function updateResources(state: ContainerState, u: ResourceUpdate): void {
-  const v2 = state.cgroup.v2Dir;
-  const write = (v1ctrl: string, v1file: string, v2file: string, value: string, v2value = value) => {
-    const d = dirFor(state, v1ctrl);
-    const target = d ? `${d}/${v1file}` : v2 ? `${v2}/${v2file}` : undefined;
-    if (!target) throw new HuskError(`update: no cgroup for controller ${v1ctrl} on this host`);
-    try {
-      writeFileSync(target, d ? value : v2value);
-    } catch (e) {
-      throw new HuskError(`update: write ${target}: ${(e as NodeJS.ErrnoException).code}`, "is the controller enabled for this cgroup?");
-    }
-  };
-  if (u.memory !== undefined) write("memory", "memory.limit_in_bytes", "memory.max", String(u.memory), u.memory < 0 ? "max" : String(u.memory));
-  if (u.memorySwap !== undefined) write("memory", "memory.memsw.limit_in_bytes", "memory.swap.max", String(u.memorySwap));
-  if (u.cpuShares !== undefined) write("cpu", "cpu.shares", "cpu.weight", String(u.cpuShares), String(Math.round(1 + ((u.cpuShares - 2) * 9999) / 262142)));
-  if (u.cpuPeriod !== undefined) write("cpu", "cpu.cfs_period_us", "cpu.max", String(u.cpuPeriod), `${u.cpuQuota ?? "max"} ${u.cpuPeriod}`);
-  if (u.cpuQuota !== undefined) write("cpu", "cpu.cfs_quota_us", "cpu.max", String(u.cpuQuota), `${u.cpuQuota < 0 ? "max" : u.cpuQuota} ${u.cpuPeriod ?? 100000}`);
-  if (u.cpusetCpus !== undefined) write("cpuset", "cpuset.cpus", "cpuset.cpus", u.cpusetCpus);
-  if (u.cpusetMems !== undefined) write("cpuset", "cpuset.mems", "cpuset.mems", u.cpusetMems);
-  if (u.pidsLimit !== undefined) write("pids", "pids.max", "pids.max", u.pidsLimit <= 0 ? "max" : String(u.pidsLimit));
+/** `update`: the same knob mapping as at create, written by the addon (C). */
+export function updateResources(state: ContainerState, resources: LinuxResources): void {
+  const writes = resourceWrites(resources, controllerHome(state.cgroup, addon().features().cgroupMode));
+  try {
+    addon().writeCgroupFiles(writes.map((w) => [w.path, w.value]));
+  } catch (e) {
+    throw new HuskError(`update: ${(e as Error).message}`, "is the value valid for this kernel, and the controller enabled?");
+  }
 }

@@ -1,0 +1,49 @@
+// Where each knob is written: the v1 hierarchy that carries its controller, else the
+// unified hierarchy when the controller is enabled there. Anything else is refused with
+// the knob and the host mode named.
+import type { LinuxResources } from "../oci/spec.ts";
+import { resourceKnobs } from "./knobs.ts";
+import { unsupported } from "./unsupported.ts";
+import type { CgroupWrite } from "./writes.ts";
+
+export interface ControllerHome {
+  /** v1 controller -> the container's directory in that hierarchy. */
+  v1: (controller: string) => string | undefined;
+  /** The container's unified directory and the controllers usable there. */
+  v2Dir?: string;
+  v2Controllers: ReadonlySet<string>;
+  mode: string;
+}
+
+/** "blkio" is "io" on v2. */
+const V2_NAME: Record<string, string> = { blkio: "io" };
+
+export function resourceWrites(r: LinuxResources | undefined, home: ControllerHome): CgroupWrite[] {
+  if (!r) return [];
+  const out: CgroupWrite[] = [];
+  let knobs;
+  try {
+    knobs = resourceKnobs(r);
+  } catch (e) {
+    throw unsupported("linux.resources", (e as Error).message, home.mode);
+  }
+  for (const k of knobs) {
+    const knob = `linux.resources.${k.knob}`;
+    const v1dir = k.v1 ? home.v1(k.controller) : undefined;
+    if (v1dir && k.v1) {
+      out.push({ path: `${v1dir}/${k.v1.file}`, value: k.v1.value, knob });
+      continue;
+    }
+    const v2name = V2_NAME[k.controller] ?? k.controller;
+    if (home.v2Dir && home.v2Controllers.has(v2name)) {
+      if (k.v2Covered) continue;
+      if (!k.v2) throw unsupported(knob, k.v2Missing ?? "not expressible on cgroup v2", home.mode);
+      out.push({ path: `${home.v2Dir}/${k.v2.file}`, value: k.v2.value, knob });
+      continue;
+    }
+    // On a v2 host, say why v2 cannot do it rather than that a controller is missing.
+    const why = home.v2Dir && !k.v2 && k.v2Missing ? k.v2Missing : `no ${k.controller} controller is available to this container`;
+    throw unsupported(knob, why, home.mode);
+  }
+  return out;
+}
