@@ -48,6 +48,15 @@ function readKeyed(path: string): Record<string, number> {
   return out;
 }
 
+/** How many times the kernel's OOM killer struck inside the container's memory cgroup
+ * (v1: memory.oom_control, v2: memory.events). */
+export function oomKills(state: ContainerState): number {
+  const mem = dirFor(state, "memory");
+  if (mem) return readKeyed(`${mem}/memory.oom_control`).oom_kill ?? 0;
+  const v2 = state.cgroup.v2Dir;
+  return v2 ? (readKeyed(`${v2}/memory.events`).oom_kill ?? 0) : 0;
+}
+
 /** The stats object of runc's `events --stats` (the subset husk reads today). */
 export function containerStats(state: ContainerState) {
   const v2 = state.cgroup.v2Dir;
@@ -74,6 +83,7 @@ export function containerStats(state: ContainerState) {
         limit: mem ? readNum(`${mem}/memory.limit_in_bytes`) ?? 0 : (v2 ? readNum(`${v2}/memory.max`) : 0) ?? 0,
         failcnt: mem ? readNum(`${mem}/memory.failcnt`) ?? 0 : 0,
       },
+      oomKills: oomKills(state),
     },
     pids: {
       current: pidsDir ? readNum(`${pidsDir}/pids.current`) ?? 0 : v2 ? readNum(`${v2}/pids.current`) ?? 0 : cgroupPids(state.cgroup).length,
