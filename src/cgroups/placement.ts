@@ -9,8 +9,10 @@ import type { CgroupWrite } from "./writes.ts";
 export interface ControllerHome {
   /** v1 controller -> the container's directory in that hierarchy. */
   v1: (controller: string) => string | undefined;
-  /** The container's unified directory and the controllers usable there. */
+  /** The container's unified directory, the hierarchy's mount point, and the
+   * controllers the hierarchy offers. */
   v2Dir?: string;
+  v2Root?: string;
   v2Controllers: ReadonlySet<string>;
   mode: string;
 }
@@ -18,9 +20,25 @@ export interface ControllerHome {
 /** "blkio" is "io" on v2. */
 const V2_NAME: Record<string, string> = { blkio: "io" };
 
+/** On v2 a controller works in a cgroup only when every ancestor enables it for its
+ * children: "+memory +pids" into each cgroup.subtree_control from the root down to the
+ * container's parent (which, as the kernel requires, must not hold processes itself). */
+function enableWrites(home: ControllerHome, controllers: ReadonlySet<string>): CgroupWrite[] {
+  if (!controllers.size || !home.v2Dir || !home.v2Root) return [];
+  const value = [...controllers].map((c) => `+${c}`).join(" ");
+  const out: CgroupWrite[] = [];
+  const rel = home.v2Dir.slice(home.v2Root.length).split("/").filter(Boolean);
+  for (let depth = 0; depth < rel.length; depth++) {
+    const dir = [home.v2Root, ...rel.slice(0, depth)].join("/");
+    out.push({ path: `${dir}/cgroup.subtree_control`, value, knob: `enable ${value} for children of ${dir}` });
+  }
+  return out;
+}
+
 export function resourceWrites(r: LinuxResources | undefined, home: ControllerHome): CgroupWrite[] {
   if (!r) return [];
   const out: CgroupWrite[] = [];
+  const v2Used = new Set<string>();
   let knobs;
   try {
     knobs = resourceKnobs(r);
@@ -39,11 +57,12 @@ export function resourceWrites(r: LinuxResources | undefined, home: ControllerHo
       if (k.v2Covered) continue;
       if (!k.v2) throw unsupported(knob, k.v2Missing ?? "not expressible on cgroup v2", home.mode);
       out.push({ path: `${home.v2Dir}/${k.v2.file}`, value: k.v2.value, knob });
+      v2Used.add(v2name);
       continue;
     }
     // On a v2 host, say why v2 cannot do it rather than that a controller is missing.
     const why = home.v2Dir && !k.v2 && k.v2Missing ? k.v2Missing : `no ${k.controller} controller is available to this container`;
     throw unsupported(knob, why, home.mode);
   }
-  return out;
+  return [...enableWrites(home, v2Used), ...out];
 }

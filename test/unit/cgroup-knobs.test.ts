@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { blkioToIoWeight, sharesToWeight, v2SwapMax } from "../../src/cgroups/convert.ts";
-import { v2ControllersFor } from "../../src/cgroups/home.ts";
+import { rootControllers } from "../../src/cgroups/home.ts";
 import { effectiveDeviceRules } from "../../src/cgroups/knobs.ts";
 import { type ControllerHome, resourceWrites } from "../../src/cgroups/placement.ts";
 
@@ -9,8 +9,10 @@ const v1Home: ControllerHome = {
   v2Controllers: new Set(),
   mode: "v1",
 };
-const v2Home: ControllerHome = { v1: () => undefined, v2Dir: "/cg/x", v2Controllers: new Set(["cpu", "memory", "pids", "io", "cpuset", "hugetlb"]), mode: "v2" };
-const lines = (home: ControllerHome, r: Parameters<typeof resourceWrites>[0]) => resourceWrites(r, home).map((w) => `${w.path}=${w.value}`);
+const v2Home: ControllerHome = { v1: () => undefined, v2Dir: "/cg/x", v2Root: "/cg", v2Controllers: new Set(["cpu", "memory", "pids", "io", "cpuset", "hugetlb"]), mode: "v2" };
+const all = (home: ControllerHome, r: Parameters<typeof resourceWrites>[0]) => resourceWrites(r, home).map((w) => `${w.path}=${w.value}`);
+/** The limit writes, without the subtree_control writes that enable controllers. */
+const lines = (home: ControllerHome, r: Parameters<typeof resourceWrites>[0]) => all(home, r).filter((l) => !l.includes("cgroup.subtree_control"));
 
 describe("conversions (runc's formulas)", () => {
   test("cpu shares to weight", () => {
@@ -84,16 +86,28 @@ describe("resourceWrites", () => {
   });
 });
 
-describe("v2ControllersFor", () => {
-  test("an existing dir lists its controllers; otherwise the parent's subtree_control", () => {
-    const files: Record<string, string> = { "/cg/a/cgroup.subtree_control": "cpu memory\n", "/cg/a/b/cgroup.controllers": "pids\n" };
+describe("v2 controller enabling", () => {
+  test("every level from the root down to the container's parent enables what is used, before the limits", () => {
+    const deep: ControllerHome = { ...v2Home, v2Dir: "/cg/a/b/ctr" };
+    expect(all(deep, { memory: { limit: 100 }, pids: { limit: 3 } })).toEqual([
+      "/cg/cgroup.subtree_control=+memory +pids",
+      "/cg/a/cgroup.subtree_control=+memory +pids",
+      "/cg/a/b/cgroup.subtree_control=+memory +pids",
+      "/cg/a/b/ctr/memory.max=100",
+      "/cg/a/b/ctr/pids.max=3",
+    ]);
+  });
+  test("blkio is enabled as io; nothing is enabled when v1 carries everything", () => {
+    expect(all(v2Home, { blockIO: { weight: 10 } })[0]).toBe("/cg/cgroup.subtree_control=+io");
+    expect(all(v1Home, { pids: { limit: 3 } })).toEqual(["/cg/pids/x/pids.max=3"]);
+  });
+  test("the controllers a hierarchy offers come from its root", () => {
     const read = (p: string) => {
-      const v = files[p];
-      if (v === undefined) throw new Error("ENOENT");
-      return v;
+      if (p === "/cg/cgroup.controllers") return "cpuset cpu io memory pids\n";
+      throw new Error("ENOENT");
     };
-    expect([...v2ControllersFor("/cg/a/new/leaf", read)]).toEqual(["cpu", "memory"]);
-    expect([...v2ControllersFor("/cg/a/b", read)]).toEqual(["pids"]);
-    expect([...v2ControllersFor(undefined, read)]).toEqual([]);
+    expect([...rootControllers("/cg", read)]).toEqual(["cpuset", "cpu", "io", "memory", "pids"]);
+    expect([...rootControllers("/nope", read)]).toEqual([]);
+    expect([...rootControllers(undefined, read)]).toEqual([]);
   });
 });
