@@ -145,6 +145,10 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   err->stage = ST_CGROUP;
   ret = husk_cgroup_prepare(plan, &cgroup_fd, err);
   if (ret == 0 && !is_exec) ret = husk_cgroup_apply(plan, err);
+  if (ret == 0 && !is_exec && plan->n_dev_rules) {
+    ret = cgroup_fd < 0 ? husk_fail(err, EINVAL, "linux.resources.devices", "device rules need a cgroup v2 directory")
+                        : husk_devices_attach(cgroup_fd, plan->dev_rules, plan->n_dev_rules, err);
+  }
   if (ret < 0) goto fail_fifo;
 
   husk_trace("cgroups prepared");

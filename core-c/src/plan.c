@@ -179,6 +179,19 @@ static int decode_simple_group(const struct record *g, struct husk_plan *p, uint
         }
         break;
       }
+      case HP_DEVICE_RULE: {
+        struct husk_dev_rule *d = out;
+        uint64_t v = 0;
+        switch (rec.tag) {
+          case DR_ALLOW: ret = as_u64(&rec, &v, err); d->allow = v != 0; break;
+          case DR_TYPE: ret = as_u64(&rec, &v, err); d->type = (char)v; break;
+          case DR_MAJOR: ret = as_u64(&rec, &v, err); d->major = (int64_t)v; break;
+          case DR_MINOR: ret = as_u64(&rec, &v, err); d->minor = (int64_t)v; break;
+          case DR_ACCESS: ret = as_u64(&rec, &v, err); d->access = (uint32_t)v; break;
+          default: ret = unknown(&rec, "device rule", err);
+        }
+        break;
+      }
       case HP_TIME_OFFSET: {
         struct husk_time_offset *t = out;
         uint64_t v = 0;
@@ -277,6 +290,7 @@ int husk_plan_decode(const unsigned char *buf, size_t len, struct husk_plan *p, 
       case HP_EXEC_FIFO: ret = as_str(&rec, &p->exec_fifo, err); break;
       case HP_CGROUP_DIR: ret = push_str(&p->cgroup_dirs, &p->n_cgroup_dirs, &rec, err); break;
       case HP_CGROUP_WRITE: GROUP(p->cgroup_writes, p->n_cgroup_writes, HP_SYSCTL); break;
+      case HP_DEVICE_RULE: GROUP(p->dev_rules, p->n_dev_rules, HP_DEVICE_RULE); break;
       case HP_CGROUP_RETURN_DIR: ret = push_str(&p->cgroup_return_dirs, &p->n_cgroup_return_dirs, &rec, err); break;
       case HP_CGROUP_V2_DIR: ret = as_str(&rec, &p->cgroup_v2_dir, err); break;
       case HP_HOOK: GROUP(p->hooks, p->n_hooks, HP_HOOK); break;
@@ -347,6 +361,7 @@ void husk_plan_free(struct husk_plan *p) {
   free(p->sysctl);
   for (size_t i = 0; i < p->n_cgroup_writes; i++) { free(p->cgroup_writes[i].key); free(p->cgroup_writes[i].value); }
   free(p->cgroup_writes);
+  free(p->dev_rules);
   free_vec(p->argv, p->n_argv);
   free_vec(p->envp, p->n_envp);
   free(p->add_gids); free(p->rlimits);

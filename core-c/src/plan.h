@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgroup_devices.h"
 #include "error.h"
 #include "plan_tags.h"
 
@@ -55,6 +56,7 @@ struct husk_plan {
   char **cgroup_dirs; size_t n_cgroup_dirs;
   char **cgroup_return_dirs; size_t n_cgroup_return_dirs;
   struct husk_kv *cgroup_writes; size_t n_cgroup_writes;
+  struct husk_dev_rule *dev_rules; size_t n_dev_rules;
   struct husk_hook *hooks; size_t n_hooks;
   struct husk_time_offset *time_offsets; size_t n_time_offsets;
 };

@@ -62,6 +62,7 @@ enum husk_plan_tag {
   HP_CGROUP_RETURN_DIR = 50, /* str, repeated: the caller's own cgroup in each v1 hierarchy,
                               * in HP_CGROUP_DIR's order (see cgroup_join.h) */
   HP_CGROUP_WRITE = 51,    /* G: KV_KEY (cgroup file path), KV_VALUE: a limit written before clone */
+  HP_DEVICE_RULE = 52,     /* G: DR_*: a device rule for the cgroup v2 eBPF filter, in order */
 
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */
@@ -92,6 +93,9 @@ enum husk_plan_tag {
   H_PATH = 171, H_ARG = 172, H_ENV = 173, H_TIMEOUT = 174 /* u64 seconds, 0 = none */,
   /* HP_TIME_OFFSET members */
   TO_CLOCK = 180, TO_SECS = 181, TO_NSECS = 182,
+  /* HP_DEVICE_RULE members */
+  DR_ALLOW = 190 /* u64 bool */, DR_TYPE = 191 /* u64 'a','c','b' */, DR_MAJOR = 192 /* i64, -1 any */,
+  DR_MINOR = 193 /* i64, -1 any */, DR_ACCESS = 194 /* u64: mknod 1, read 2, write 4 */,
 };
 
 enum husk_hook_phase {

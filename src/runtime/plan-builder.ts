@@ -14,6 +14,7 @@ import {
   RLIMITS,
   type Spec,
 } from "../oci/spec.ts";
+import type { DeviceRule } from "../cgroups/devices.ts";
 import type { CgroupWrite } from "../cgroups/writes.ts";
 import { type HostCgroups, hierarchyOf } from "./cgroup-paths.ts";
 import { HuskError } from "./errors.ts";
@@ -37,6 +38,8 @@ export interface PlanInput {
   cgroup: { dirs: string[]; v2Dir?: string; returnDirs?: string[] };
   /** Resource limits to write into the new cgroups before the container joins them. */
   cgroupWrites?: CgroupWrite[];
+  /** cgroup v2 device rules (an eBPF filter husk-core attaches). */
+  deviceRules?: DeviceRule[];
   /** The host's cgroup layout, for translating a "cgroup" mount. */
   cgroupMode: "v2" | "hybrid" | "v1" | "none";
   /** Host hierarchies (default: read from /proc); tests pass their own. */
@@ -202,6 +205,11 @@ export function buildPlan(input: PlanInput): Uint8Array {
   w.strs(Tag.CGROUP_DIR, input.cgroup.dirs).str(Tag.CGROUP_V2_DIR, input.cgroup.v2Dir);
   w.strs(Tag.CGROUP_RETURN_DIR, input.cgroup.returnDirs);
   for (const c of input.cgroupWrites ?? []) w.group(Tag.CGROUP_WRITE, (g) => g.str(Tag.KV_KEY, c.path).str(Tag.KV_VALUE, c.value));
+  for (const d of input.deviceRules ?? [])
+    w.group(Tag.DEVICE_RULE, (g) => {
+      g.bool(Tag.DR_ALLOW, d.allow).int(Tag.DR_TYPE, d.type.charCodeAt(0)).int(Tag.DR_MAJOR, d.major).int(Tag.DR_MINOR, d.minor);
+      g.int(Tag.DR_ACCESS, d.access);
+    });
   w.str(Tag.STATE_JSON, input.stateJson).bool(Tag.DETACH, input.detach);
   if (input.preserveFds) w.int(Tag.PRESERVE_FDS, input.preserveFds);
   return w.finish();

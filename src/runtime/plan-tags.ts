@@ -23,6 +23,7 @@ export const Tag = {
   RL_TYPE: 160, RL_SOFT: 161, RL_HARD: 162,
   H_PHASE: 170, H_PATH: 171, H_ARG: 172, H_ENV: 173, H_TIMEOUT: 174,
   TO_CLOCK: 180, TO_SECS: 181, TO_NSECS: 182,
+  DEVICE_RULE: 52, DR_ALLOW: 190, DR_TYPE: 191, DR_MAJOR: 192, DR_MINOR: 193, DR_ACCESS: 194,
 } as const;
 
 export const HookPhase = {

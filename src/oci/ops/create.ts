@@ -1,8 +1,7 @@
 // `create` and the shared machinery of `run`: plan, hand to husk-core, record state.
 import { addon } from "../../native/addon.ts";
 import { controllerHome } from "../../cgroups/home.ts";
-import { effectiveDeviceRules } from "../../cgroups/knobs.ts";
-import { resourceWrites } from "../../cgroups/placement.ts";
+import { cgroupLimits } from "../../cgroups/limits.ts";
 import { resolveCgroupsPath } from "../../runtime/cgroup-paths.ts";
 import { type CoreEvent, coreFailure, runCore } from "../../runtime/core-runner.ts";
 import { HuskError } from "../../runtime/errors.ts";
@@ -66,10 +65,7 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       noPivot: opts.noPivot,
       cgroup,
       cgroupMode: features.cgroupMode,
-      cgroupWrites: resourceWrites(
-        spec.linux?.resources && { ...spec.linux.resources, devices: effectiveDeviceRules(spec.linux.resources.devices, spec.linux.devices) },
-        controllerHome(cgroup, features.cgroupMode),
-      ),
+      ...cgroupLimits(spec, controllerHome(cgroup, features.cgroupMode)),
       seccomp: compileSeccomp(spec.linux?.seccomp),
       stateJson: hookStateBase(id, bundle.dir, spec.ociVersion, annotations),
     });
