@@ -72,6 +72,8 @@ export function resourceKnobs(r: LinuxResources): Knob[] {
       add({ knob: "memory.disableOOMKiller", controller: "memory", v1: fv("memory.oom_control", 1), v2Missing: "cgroup v2 cannot disable the OOM killer" });
     if (m.kernelTCP) add({ knob: "memory.kernelTCP", controller: "memory", v1: fv("memory.kmem.tcp.limit_in_bytes", m.kernelTCP), v2Missing: "cgroup v2 has no separate TCP memory limit" });
     if (m.kernel) add({ knob: "memory.kernel", controller: "memory", v2Missing: "kernel memory limits are deprecated" });
+    if (m.useHierarchy !== undefined)
+      add({ knob: "memory.useHierarchy", controller: "memory", v1: fv("memory.use_hierarchy", m.useHierarchy ? 1 : 0), v2Covered: true });
   }
   const c = r.cpu;
   if (c) {

@@ -111,3 +111,17 @@ describe("v2 controller enabling", () => {
     expect([...rootControllers(undefined, read)]).toEqual([]);
   });
 });
+
+describe("io byte counters", () => {
+  test("v1 blkio and v2 io.stat parse to the same shape", async () => {
+    const { parseBlkioServiceBytes, parseIoStat } = await import("../../src/oci/ops/cgroup-control.ts");
+    expect(parseBlkioServiceBytes("8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 1\nTotal 12288\n")).toEqual([
+      { major: 8, minor: 0, op: "Read", value: 4096 },
+      { major: 8, minor: 0, op: "Write", value: 8192 },
+    ]);
+    expect(parseIoStat("254:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n")).toEqual([
+      { major: 254, minor: 0, op: "Read", value: 100 },
+      { major: 254, minor: 0, op: "Write", value: 200 },
+    ]);
+  });
+});

@@ -57,6 +57,46 @@ export function oomKills(state: ContainerState): number {
   return v2 ? (readKeyed(`${v2}/memory.events`).oom_kill ?? 0) : 0;
 }
 
+export interface IoBytes {
+  major: number;
+  minor: number;
+  op: "Read" | "Write";
+  value: number;
+}
+
+/** v1 blkio.throttle.io_service_bytes: "8:0 Read 4096" lines. */
+export function parseBlkioServiceBytes(text: string): IoBytes[] {
+  const out: IoBytes[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^(\d+):(\d+) (Read|Write) (\d+)$/.exec(line);
+    if (m) out.push({ major: Number(m[1]), minor: Number(m[2]), op: m[3] as "Read" | "Write", value: Number(m[4]) });
+  }
+  return out;
+}
+
+/** v2 io.stat: "8:0 rbytes=4096 wbytes=0 rios=1 ..." lines. */
+export function parseIoStat(text: string): IoBytes[] {
+  const out: IoBytes[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^(\d+):(\d+) (.*)$/.exec(line);
+    if (!m) continue;
+    const kv = Object.fromEntries(m[3]!.split(" ").map((p) => p.split("=")));
+    out.push({ major: Number(m[1]), minor: Number(m[2]), op: "Read", value: Number(kv.rbytes ?? 0) });
+    out.push({ major: Number(m[1]), minor: Number(m[2]), op: "Write", value: Number(kv.wbytes ?? 0) });
+  }
+  return out;
+}
+
+/** Bytes read and written per device by the container's processes. */
+export function ioServiceBytes(state: ContainerState): IoBytes[] {
+  const blkio = dirFor(state, "blkio");
+  try {
+    if (blkio) return parseBlkioServiceBytes(readFileSync(`${blkio}/blkio.throttle.io_service_bytes`, "utf8"));
+    if (state.cgroup.v2Dir) return parseIoStat(readFileSync(`${state.cgroup.v2Dir}/io.stat`, "utf8"));
+  } catch {}
+  return [];
+}
+
 /** The stats object of runc's `events --stats` (the subset husk reads today). */
 export function containerStats(state: ContainerState) {
   const v2 = state.cgroup.v2Dir;
@@ -85,6 +125,7 @@ export function containerStats(state: ContainerState) {
       },
       oomKills: oomKills(state),
     },
+    blkio: { ioServiceBytesRecursive: ioServiceBytes(state) },
     pids: {
       current: pidsDir ? readNum(`${pidsDir}/pids.current`) ?? 0 : v2 ? readNum(`${v2}/pids.current`) ?? 0 : cgroupPids(state.cgroup).length,
       limit: pidsDir ? readNum(`${pidsDir}/pids.max`) ?? 0 : 0,

@@ -1,0 +1,266 @@
+#!/bin/sh
+# husk's cgroup v2 checks. Runs INSIDE the qemu VM (test/vm/build-image.sh puts it in the
+# initramfs as /vm/checks.sh, /vm/init2.sh runs it) on a kernel booted with
+# cgroup_no_v1=all. Prints TAP on stdout, which is the serial console:
+#   ok N - what          or          not ok N - what # why (husk's own message when it refused)
+# and the plan line "1..N" last. Lines starting with "#" are comments (diagnostics).
+#
+# Containers are driven through `husk oci` (runc's CLI) with bundles written here. Each
+# container lives in /sys/fs/cgroup/husk-vm/<name>. No linux.resources.devices: device
+# rules on v2 need an eBPF filter husk does not build yet.
+
+export PATH=/usr/local/bin:/bin:/sbin
+ROOT=/run/husk
+CG=/sys/fs/cgroup
+PARENT=husk-vm
+ROOTFS=/vm/rootfs
+T=60   # seconds allowed to one husk command
+
+n=0
+failed=0
+leaks=""
+
+oneline() { printf '%s' "$1" | tr '\n\r' '||' | sed -e 's/|*$//' -e 's/|/ | /g' | cut -c1-700; }
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1 # $(oneline "$2")"; }
+check() { # check "description" condition-exit-status "reason if not"
+  if [ "$2" -eq 0 ]; then ok "$1"; else notok "$1" "$3"; fi
+}
+comment() { printf '%s\n' "$1" | sed 's/^/#   /'; }
+
+# hk ARGS...: `husk oci --root $ROOT ARGS`, with a timeout; sets OUT, ERR and RC.
+hk() {
+  timeout "$T" husk oci --root "$ROOT" "$@" >/tmp/hk.out 2>/tmp/hk.err
+  RC=$?
+  OUT=$(cat /tmp/hk.out)
+  ERR=$(cat /tmp/hk.err)
+  [ "$RC" -eq 143 ] && ERR="timed out after ${T}s: husk oci $* | $ERR"
+  return 0
+}
+# what husk said, for a not-ok line
+said() { echo "husk oci $1 exited $RC: ${ERR:-$OUT}"; }
+
+cgdir() { echo "$CG/$PARENT/$1"; }
+cgread() { cat "$(cgdir "$1")/$2" 2>&1; }
+cgkey() { awk -v k="$3" '$1 == k { print $2 }' "$(cgdir "$1")/$2" 2>/dev/null; }
+
+# mkbundle NAME ARGS_JSON RESOURCES_JSON [EXTRA_NAMESPACES_JSON]
+mkbundle() {
+  B=/run/bundles/$1
+  mkdir -p "$B"
+  caps='["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"]'
+  cat >"$B/config.json" <<EOF
+{
+  "ociVersion": "1.0.2",
+  "process": {
+    "terminal": false,
+    "user": { "uid": 0, "gid": 0 },
+    "args": $2,
+    "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root"],
+    "cwd": "/",
+    "capabilities": { "bounding": $caps, "effective": $caps, "permitted": $caps, "ambient": $caps },
+    "rlimits": [{ "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024 }],
+    "noNewPrivileges": true
+  },
+  "root": { "path": "$ROOTFS", "readonly": true },
+  "hostname": "$1",
+  "mounts": [
+    { "destination": "/proc", "type": "proc", "source": "proc" },
+    { "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"] },
+    { "destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"] },
+    { "destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
+    { "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"] }
+  ],
+  "linux": {
+    "namespaces": [{ "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" }, { "type": "network" }$4],
+    "cgroupsPath": "/$PARENT/$1",
+    "resources": $3,
+    "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/sys/firmware"],
+    "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+  }
+}
+EOF
+}
+
+# After a delete: the container's cgroup (and any other) must be gone from husk-vm.
+after_delete() {
+  name=$1
+  [ "$RC" -eq 0 ] || leaks="$leaks; delete $name: $(said delete)"
+  left=$(find "$CG/$PARENT" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | tr '\n' ' ')
+  if [ -n "$left" ]; then
+    leaks="$leaks; after deleting $name: $left"
+    for d in $left; do comment "left: $d: cgroup.procs=[$(cat "$d/cgroup.procs" 2>&1 | tr '\n' ' ')] populated=$(grep populated "$d/cgroup.events" 2>&1)"; done
+  fi
+}
+# Forced delete that also tolerates a container that never got created.
+cleanup() { hk delete --force "$1"; after_delete "$1"; }
+
+echo "# checks: start at uptime $(cut -d' ' -f1 /proc/uptime) s"
+
+# --- 1. husk sees cgroup v2 -------------------------------------------------------
+v=$(timeout "$T" husk --version 2>&1)
+comment "$v"
+case "$v" in
+*"cgroup: v2"*) ok "husk --version reports cgroup: v2" ;;
+*) notok "husk --version reports cgroup: v2" "$(echo "$v" | grep -i cgroup || echo "$v")" ;;
+esac
+
+# --- 2. a container runs, exits 0, in its cgroup ----------------------------------
+mkbundle basic '["/bin/sh","-c","cat /proc/self/cgroup; exit 0"]' '{}'
+hk run --bundle "$B" basic
+if [ "$RC" -eq 0 ] && [ "$OUT" = "0::/$PARENT/basic" ]; then
+  ok "a container runs and exits 0, placed in /$PARENT/basic"
+else
+  notok "a container runs and exits 0, placed in /$PARENT/basic" "$(said run); /proc/self/cgroup: $OUT"
+fi
+after_delete basic
+
+# --- 3. cgroup namespace ----------------------------------------------------------
+mkbundle cgns '["/bin/cat","/proc/self/cgroup"]' '{}' ',{ "type": "cgroup" }'
+hk run --bundle "$B" cgns
+if [ "$RC" -eq 0 ] && [ "$OUT" = "0::/" ]; then
+  ok "with a cgroup namespace /proc/self/cgroup shows 0::/"
+else
+  notok "with a cgroup namespace /proc/self/cgroup shows 0::/" "$(said run); /proc/self/cgroup: $OUT"
+fi
+after_delete cgns
+
+# --- 4, 5. memory limit 10 MB: the OOM killer strikes ------------------------------
+mkbundle oom '["/bin/sh","-c","head -c 15728640 /dev/zero | tail"]' '{ "memory": { "limit": 10485760 } }'
+hk run --keep --bundle "$B" oom
+check "memory.limit 10 MB: 15 MB through tail exits 137" "$([ "$RC" -eq 137 ]; echo $?)" \
+  "$(said "run --keep") (wanted 137); memory.max=$(cgread oom memory.max)"
+kills=$(cgkey oom memory.events oom_kill)
+check "memory.events of the container shows oom_kill >= 1" "$([ "${kills:-0}" -ge 1 ] 2>/dev/null; echo $?)" \
+  "memory.events: $(cgread oom memory.events)"
+comment "memory.events: $(cgread oom memory.events | tr '\n' ' ')"
+hk state oom
+comment "state after the OOM kill: $OUT $ERR"
+hk delete oom
+after_delete oom
+
+# --- 6. memory.max after create ---------------------------------------------------
+mkbundle mem100 '["/bin/sleep","1000"]' '{ "memory": { "limit": 104857600 } }'
+hk create --bundle "$B" mem100
+if [ "$RC" -ne 0 ]; then
+  notok "memory.limit 100 MB is memory.max 104857600 after create" "$(said create)"
+else
+  m=$(cgread mem100 memory.max)
+  check "memory.limit 100 MB is memory.max 104857600 after create" "$([ "$m" = 104857600 ]; echo $?)" "memory.max: $m"
+fi
+cleanup mem100
+
+# --- 7, 8. cpu quota --------------------------------------------------------------
+mkbundle cpuq '["/bin/sh","-c","while :; do :; done"]' '{ "cpu": { "quota": 1000, "period": 100000 } }'
+hk create --bundle "$B" cpuq
+if [ "$RC" -ne 0 ]; then
+  notok "cpu quota 1000 / period 100000 is cpu.max \"1000 100000\"" "$(said create)"
+  notok "a busy loop under that quota is throttled (cpu.stat nr_throttled > 0)" "not created: $(said create)"
+else
+  m=$(cgread cpuq cpu.max)
+  check "cpu quota 1000 / period 100000 is cpu.max \"1000 100000\"" "$([ "$m" = "1000 100000" ]; echo $?)" "cpu.max: $m"
+  hk start cpuq
+  if [ "$RC" -ne 0 ]; then
+    notok "a busy loop under that quota is throttled (cpu.stat nr_throttled > 0)" "$(said start)"
+  else
+    sleep 1.5
+    thr=$(cgkey cpuq cpu.stat nr_throttled)
+    comment "cpu.stat: $(cgread cpuq cpu.stat | tr '\n' ' ')"
+    check "a busy loop under that quota is throttled (cpu.stat nr_throttled > 0)" "$([ "${thr:-0}" -gt 0 ] 2>/dev/null; echo $?)" \
+      "cpu.stat: $(cgread cpuq cpu.stat)"
+  fi
+fi
+cleanup cpuq
+
+# --- 9, 10. cpu.shares -> cpu.weight, pids.limit -> pids.max ------------------------
+mkbundle sharepids '["/bin/sleep","1000"]' '{ "cpu": { "shares": 1024 }, "pids": { "limit": 5 } }'
+hk create --bundle "$B" sharepids
+if [ "$RC" -ne 0 ]; then
+  notok "cpu.shares 1024 is cpu.weight 39" "$(said create)"
+  notok "pids.limit 5 is pids.max 5" "$(said create)"
+else
+  w=$(cgread sharepids cpu.weight)
+  check "cpu.shares 1024 is cpu.weight 39" "$([ "$w" = 39 ]; echo $?)" "cpu.weight: $w"
+  p=$(cgread sharepids pids.max)
+  check "pids.limit 5 is pids.max 5" "$([ "$p" = 5 ]; echo $?)" "pids.max: $p"
+fi
+cleanup sharepids
+
+# --- 11. pids.limit 5 stops a loop forking 8 background sleeps ----------------------
+mkbundle forks '["/bin/sh","-c","i=0; while [ $i -lt 8 ]; do sleep 30 & i=$((i+1)); done; echo forked-all"]' '{ "pids": { "limit": 5 } }'
+hk run --bundle "$B" forks
+case "$OUT" in
+*forked-all*) notok "pids.limit 5: forking 8 background sleeps fails" "all 8 forks succeeded; $(said run)" ;;
+*)
+  if [ "$RC" -ne 0 ] && echo "$OUT $ERR" | grep -qi "fork"; then
+    ok "pids.limit 5: forking 8 background sleeps fails"
+  else
+    notok "pids.limit 5: forking 8 background sleeps fails" "no fork failure seen; $(said run)"
+  fi
+  ;;
+esac
+comment "fork loop: exit $RC: $(oneline "$OUT $ERR")"
+after_delete forks
+
+# --- 12-16. pause, resume, update, events --stats -----------------------------------
+mkbundle frz '["/bin/sh","-c","while :; do :; done"]' '{ "memory": { "limit": 104857600 } }'
+hk create --bundle "$B" frz
+[ "$RC" -eq 0 ] && hk start frz
+if [ "$RC" -ne 0 ]; then
+  why="$(said "create/start")"
+  notok "pause: cgroup.freeze is 1 and state is paused" "$why"
+  notok "paused: usage_usec in cpu.stat stops growing" "$why"
+  notok "resume: cgroup.freeze is 0 and usage_usec grows again" "$why"
+  notok "update --memory 200m sets memory.max 209715200" "$why"
+  notok "events --stats prints JSON with type \"stats\"" "$why"
+else
+  sleep 0.5
+  hk pause frz
+  pause_rc=$RC pause_err="$(said pause)"
+  f=$(cgread frz cgroup.freeze)
+  hk state frz
+  st=$(echo "$OUT" | tr -d ' \n' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+  comment "after pause: cgroup.freeze=$f cgroup.events: $(cgread frz cgroup.events | tr '\n' ' ') state: $st"
+  if [ "$pause_rc" -eq 0 ] && [ "$f" = 1 ] && [ "$st" = paused ]; then
+    ok "pause: cgroup.freeze is 1 and state is paused"
+  else
+    notok "pause: cgroup.freeze is 1 and state is paused" "$pause_err; cgroup.freeze=$f; state status=$st"
+  fi
+  u1=$(cgkey frz cpu.stat usage_usec)
+  sleep 1
+  u2=$(cgkey frz cpu.stat usage_usec)
+  check "paused: usage_usec in cpu.stat stops growing" "$([ -n "$u1" ] && [ $((u2 - u1)) -lt 5000 ]; echo $?)" \
+    "usage_usec $u1 -> $u2 over 1 s while paused"
+  hk resume frz
+  resume_err="$(said resume)"
+  f=$(cgread frz cgroup.freeze)
+  u3=$(cgkey frz cpu.stat usage_usec)
+  sleep 1
+  u4=$(cgkey frz cpu.stat usage_usec)
+  check "resume: cgroup.freeze is 0 and usage_usec grows again" "$([ "$f" = 0 ] && [ -n "$u3" ] && [ $((u4 - u3)) -gt 100000 ]; echo $?)" \
+    "$resume_err; cgroup.freeze=$f; usage_usec $u3 -> $u4 over 1 s"
+
+  hk update --memory 200m frz
+  m=$(cgread frz memory.max)
+  check "update --memory 200m sets memory.max 209715200" "$([ "$RC" -eq 0 ] && [ "$m" = 209715200 ]; echo $?)" \
+    "$(said "update --memory 200m"); memory.max: $m"
+
+  hk events --stats frz
+  comment "events --stats: $OUT"
+  check "events --stats prints JSON with type \"stats\"" "$(echo "$OUT" | tr -d ' \n' | grep -q '"type":"stats"'; echo $?)" \
+    "$(said "events --stats")"
+fi
+cleanup frz
+
+# --- 17, 18. nothing left behind ----------------------------------------------------
+check "no cgroup left under /$PARENT after each delete" "$([ -z "$leaks" ]; echo $?)" "${leaks#; }"
+[ -d "$CG/$PARENT" ] && { out=$(rmdir "$CG/$PARENT" 2>&1) || comment "rmdir $CG/$PARENT: $out"; }
+check "/$PARENT itself removed at the end" "$([ ! -d "$CG/$PARENT" ]; echo $?)" \
+  "still there: $(ls -la "$CG/$PARENT" 2>&1 | head -5)"
+
+if [ "$failed" -gt 0 ]; then
+  echo "# kernel log (last 30 lines):"
+  dmesg | tail -30 | sed 's/^/#   /'
+fi
+echo "# checks: end at uptime $(cut -d' ' -f1 /proc/uptime) s, $failed of $n failed"
+echo "1..$n"
