@@ -1,15 +1,13 @@
 // The classic limits, proven on this host's cgroups: OOM kill (reported), CPU quota
 // (throttling counters), pids (fork limit, in oci-resources), freezer (pause stops CPU use).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dirForController, hostCgroups, resolveCgroupsPath } from "../../src/runtime/cgroup-paths.ts";
 import { huskBin, removeTempRoot, runSync, tempRoot } from "../helpers/husk.ts";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, OciSuite } from "./support/oci-run.ts";
 
 const suite = new OciSuite("demos");
-let before: HostSnapshot;
 const sh = (script: string) => ["/bin/sh", "-c", script];
 const MiB = 1024 * 1024;
 const v1 = hostCgroups().hierarchies.some((h) => !h.unified && h.controllers.includes("memory"));
@@ -33,21 +31,7 @@ async function withContainer(name: string, spec: Record<string, any>, fn: (h: { 
 
 const readKeyed = (path: string) => Object.fromEntries(readFileSync(path, "utf8").trim().split("\n").map((l) => l.split(" ")).map(([k, v]) => [k, Number(v)]));
 
-beforeAll(async () => {
-  if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
-});
-
-afterAll(() => {
-  if (!isRoot) return;
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
-  }
-});
+suite.useHooks();
 
 describe.skipIf(!isRoot || !v1)("cgroup demos (v1 / hybrid host)", () => {
   test("10 MB memory limit: `head -c 15728640 /dev/zero | tail` is OOM-killed (137)", () => {

@@ -4,36 +4,19 @@
 // sysctl, seccomp and personality. File systems live in oci-config-filesystem.test.ts,
 // hooks, terminal and cgroup placement in oci-config-lifecycle.test.ts.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runSync } from "../helpers/husk.ts";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, keyValues, OciSuite, TMP_TMPFS } from "./support/oci-run.ts";
 import { CAPABILITIES } from "../../src/oci/spec.ts";
 
 const suite = new OciSuite("cfg");
-let before: HostSnapshot;
 const hasTimeNs = existsSync("/proc/self/ns/time");
 const hasIp = Bun.which("ip") !== null;
 const netnsName = `husk-test-${process.pid}-cov`;
 
-beforeAll(async () => {
-  if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
-});
-
-afterAll(() => {
-  if (!isRoot) return;
-  runSync(["ip", "netns", "delete", netnsName]);
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
-  }
-});
+suite.useHooks(() => runSync(["ip", "netns", "delete", netnsName]));
 
 /** `sh -c script` in the container. */
 const sh = (script: string) => ["sh", "-c", script];

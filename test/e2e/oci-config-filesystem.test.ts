@@ -7,33 +7,17 @@
 // private mount namespace (unshare -m), so that the host's own mount table is never
 // touched.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shQuote } from "../helpers/cgroup.ts";
 import { runSync } from "../helpers/husk.ts";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, mountAt, OciSuite, parseMountinfo, TMP_TMPFS } from "./support/oci-run.ts";
 
 const suite = new OciSuite("fs");
-let before: HostSnapshot;
 const hasUnshare = Bun.which("unshare") !== null;
 
-beforeAll(async () => {
-  if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
-});
-
-afterAll(() => {
-  if (!isRoot) return;
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
-  }
-});
+suite.useHooks();
 
 const sh = (script: string) => ["sh", "-c", script];
 

@@ -2,37 +2,25 @@
 // inside: hooks (all six phases, their order and the state they get, timeouts and
 // failures), process.terminal through --console-socket, and cgroup placement.
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownCgroupParent } from "../helpers/cgroup.ts";
 import { huskBin, runSync, tempRoot } from "../helpers/husk.ts";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, OciSuite, TMP_TMPFS } from "./support/oci-run.ts";
 
 const suite = new OciSuite("life");
-let before: HostSnapshot;
 const hasGcc = Bun.which("gcc") !== null;
 let consoleHelper = "";
 
-beforeAll(async () => {
+suite.useHooks();
+
+beforeAll(() => {
   if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
   if (hasGcc) {
     consoleHelper = join(suite.work, "console-helper");
     const cc = runSync(["gcc", "-O1", "-Wall", "-o", consoleHelper, join(import.meta.dir, "support", "console-helper.c")]);
     if (cc.exitCode !== 0) throw new Error(`gcc console-helper.c failed: ${cc.stderr}`);
-  }
-});
-
-afterAll(() => {
-  if (!isRoot) return;
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
   }
 });
 

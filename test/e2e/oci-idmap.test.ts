@@ -1,38 +1,27 @@
 // Idmapped bind mounts (mounts[].uidMappings/gidMappings, options "idmap"/"ridmap"):
 // the kernel shows a file's on-disk owner through the mapping, and writes go back
 // through it. husk-core builds the mapped tree in the host user namespace.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { chownSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, OciSuite } from "./support/oci-run.ts";
 
 const suite = new OciSuite("idmap");
-let before: HostSnapshot;
 let data = "";
 const sh = (script: string) => ["/bin/sh", "-c", script];
 // On-disk owner 0 is shown as 1000 (and 1000 written back as 0).
 const map = [{ containerID: 0, hostID: 1000, size: 1 }];
 
-beforeAll(async () => {
+suite.useHooks();
+
+beforeAll(() => {
   if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
   data = suite.dir("data");
   writeFileSync(join(data, "owned-by-root"), "x");
   chownSync(join(data, "owned-by-root"), 0, 0);
   mkdirSync(join(data, "sub"));
 });
 
-afterAll(() => {
-  if (!isRoot) return;
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
-  }
-});
 
 describe.skipIf(!isRoot)("idmapped mounts", () => {
   test("the on-disk owner is seen through the mapping, and writes map back", () => {

@@ -1,34 +1,18 @@
 // linux.resources applied at create: the limits are in the container's cgroup files
 // before its process runs, they are enforced, and knobs the host cannot honour are
 // refused with the knob and the host mode named.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { dirForController, hostCgroups, resolveCgroupsPath } from "../../src/runtime/cgroup-paths.ts";
 import { huskBin, runSync, tempRoot, removeTempRoot } from "../helpers/husk.ts";
-import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
 import { isRoot, OciSuite } from "./support/oci-run.ts";
 
 const suite = new OciSuite("resources");
-let before: HostSnapshot;
 const sh = (script: string) => ["/bin/sh", "-c", script];
 const v1 = hostCgroups().hierarchies.some((h) => !h.unified && h.controllers.includes("memory"));
 
-beforeAll(async () => {
-  if (!isRoot) return;
-  await suite.setup();
-  before = snapshotHost({ paths: [suite.work] });
-});
-
-afterAll(() => {
-  if (!isRoot) return;
-  try {
-    expect(suite.leftovers).toEqual([]);
-    assertNoLeaks(before, { paths: [suite.work] });
-  } finally {
-    suite.cleanup();
-  }
-});
+suite.useHooks();
 
 describe.skipIf(!isRoot || !v1)("linux.resources on cgroup v1", () => {
   test("limits are written before the process runs (read back from the host)", () => {

@@ -40,6 +40,12 @@ hk() {
 # what husk said, for a not-ok line
 said() { echo "husk oci $1 exited $RC: ${ERR:-$OUT}"; }
 
+# jfield JSON PREFIX KEY: the number KEY in the first {...} that follows PREFIX (a sed
+# regex) in JSON, e.g. jfield "$OUT" '"pids":' current
+jfield() {
+  printf '%s' "$1" | tr -d ' \n' | sed -n "s/.*$2{\([^{}]*\)}.*/\1/p" | tr ',' '\n' | sed -n "s/^\"$3\":\(-*[0-9.]*\)$/\1/p"
+}
+
 cgdir() { echo "$CG/$PARENT/$1"; }
 cgread() { cat "$(cgdir "$1")/$2" 2>&1; }
 cgkey() { awk -v k="$3" '$1 == k { print $2 }' "$(cgdir "$1")/$2" 2>/dev/null; }
@@ -82,10 +88,11 @@ mkbundle() {
 EOF
 }
 
-# After a delete: the container's cgroup (and any other) must be gone from husk-vm.
+# After a delete (or a foreground run without --keep): the container's cgroup, and any
+# other, must be gone from husk-vm. With "delete" as $2, $RC/$ERR are the delete's.
 after_delete() {
   name=$1
-  [ "$RC" -eq 0 ] || leaks="$leaks; delete $name: $(said delete)"
+  [ "${2:-}" = delete ] && [ "$RC" -ne 0 ] && leaks="$leaks; delete $name: $(said delete)"
   left=$(find "$CG/$PARENT" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | tr '\n' ' ')
   if [ -n "$left" ]; then
     leaks="$leaks; after deleting $name: $left"
@@ -93,7 +100,7 @@ after_delete() {
   fi
 }
 # Forced delete that also tolerates a container that never got created.
-cleanup() { hk delete --force "$1"; after_delete "$1"; }
+cleanup() { hk delete --force "$1"; after_delete "$1" delete; }
 
 echo "# checks: start at uptime $(cut -d' ' -f1 /proc/uptime) s"
 
@@ -137,7 +144,7 @@ comment "memory.events: $(cgread oom memory.events | tr '\n' ' ')"
 hk state oom
 comment "state after the OOM kill: $OUT $ERR"
 hk delete oom
-after_delete oom
+after_delete oom delete
 
 # --- 6. memory.max after create ---------------------------------------------------
 mkbundle mem100 '["/bin/sleep","1000"]' '{ "memory": { "limit": 104857600 } }'
@@ -203,7 +210,7 @@ comment "fork loop: exit $RC: $(oneline "$OUT $ERR")"
 after_delete forks
 
 # --- 12-16. pause, resume, update, events --stats -----------------------------------
-mkbundle frz '["/bin/sh","-c","while :; do :; done"]' '{ "memory": { "limit": 104857600 } }'
+mkbundle frz '["/bin/sh","-c","while :; do :; done"]' '{ "memory": { "limit": 104857600 }, "pids": { "limit": 100 } }'
 hk create --bundle "$B" frz
 [ "$RC" -eq 0 ] && hk start frz
 if [ "$RC" -ne 0 ]; then
@@ -213,6 +220,7 @@ if [ "$RC" -ne 0 ]; then
   notok "resume: cgroup.freeze is 0 and usage_usec grows again" "$why"
   notok "update --memory 200m sets memory.max 209715200" "$why"
   notok "events --stats prints JSON with type \"stats\"" "$why"
+  notok "events --stats data matches the cgroup files (memory, pids, cpu)" "$why"
 else
   sleep 0.5
   hk pause frz
@@ -249,8 +257,34 @@ else
   comment "events --stats: $OUT"
   check "events --stats prints JSON with type \"stats\"" "$(echo "$OUT" | tr -d ' \n' | grep -q '"type":"stats"'; echo $?)" \
     "$(said "events --stats")"
+  # The numbers must be the v2 files' (memory.max, memory.current, pids.*, cpu.stat).
+  s_mlim=$(jfield "$OUT" '"memory":{"usage":' limit)
+  s_muse=$(jfield "$OUT" '"memory":{"usage":' usage)
+  s_pcur=$(jfield "$OUT" '"pids":' current)
+  s_plim=$(jfield "$OUT" '"pids":' limit)
+  s_cpu=$(jfield "$OUT" '"cpu":{"usage":' total)
+  f_pcur=$(cgread frz pids.current)
+  got="memory.usage.limit=$s_mlim (memory.max $(cgread frz memory.max)), memory.usage.usage=$s_muse (memory.current $(cgread frz memory.current)), pids.current=$s_pcur (pids.current $f_pcur), pids.limit=$s_plim (pids.max $(cgread frz pids.max)), cpu.usage.total=$s_cpu ns"
+  check "events --stats data matches the cgroup files (memory, pids, cpu)" \
+    "$([ "$s_mlim" = 209715200 ] && [ "${s_muse:-0}" -gt 0 ] && [ "$s_pcur" = "$f_pcur" ] && [ "${s_pcur:-0}" -ge 1 ] && [ "$s_plim" = 100 ] && [ "${s_cpu:-0}" -gt 0 ]; echo $?)" "$got"
 fi
 cleanup frz
+
+# --- update on a container created without limits: the controllers get enabled then ---
+mkbundle upd '["/bin/sleep","1000"]' '{}'
+hk create --bundle "$B" upd
+[ "$RC" -eq 0 ] && hk start upd
+if [ "$RC" -ne 0 ]; then
+  notok "update --memory 200m --pids-limit 50 --cpu-quota 20000 on a container created without limits" "$(said "create/start")"
+else
+  comment "upd before update: cgroup.controllers=[$(cgread upd cgroup.controllers)] $PARENT/cgroup.subtree_control=[$(cat "$CG/$PARENT/cgroup.subtree_control")]"
+  hk update --memory 200m --pids-limit 50 --cpu-quota 20000 --cpu-period 100000 upd
+  m=$(cgread upd memory.max) p=$(cgread upd pids.max) c=$(cgread upd cpu.max)
+  check "update --memory 200m --pids-limit 50 --cpu-quota 20000 on a container created without limits" \
+    "$([ "$RC" -eq 0 ] && [ "$m" = 209715200 ] && [ "$p" = 50 ] && [ "$c" = "20000 100000" ]; echo $?)" \
+    "$(said update); memory.max: $m; pids.max: $p; cpu.max: $c"
+fi
+cleanup upd
 
 # --- 17, 18. nothing left behind ----------------------------------------------------
 check "no cgroup left under /$PARENT after each delete" "$([ -z "$leaks" ]; echo $?)" "${leaks#; }"

@@ -1,11 +1,13 @@
 // Shared plumbing for the config.json coverage suites: one bundle per test, one --root
 // per run, one cgroupsPath per test, and a record of anything husk left behind.
 
+import { afterAll, beforeAll, expect } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, type SpecOptions } from "../../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups, testCgroupDirs } from "../../helpers/cgroup.ts";
 import { huskBin, removeTempRoot, runSync, tempRoot, type RunResult } from "../../helpers/husk.ts";
+import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../../helpers/leaks.ts";
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -21,6 +23,29 @@ export class OciSuite {
   readonly ids = new Set<string>();
 
   constructor(readonly tag: string) {}
+
+  /**
+   * The usual file-level hooks: set up and snapshot the host before the first test;
+   * after the last, `extraCleanup` (if any), then no leftovers, no leaks, cleanup.
+   */
+  useHooks(extraCleanup?: () => void): void {
+    let before: HostSnapshot;
+    beforeAll(async () => {
+      if (!isRoot) return;
+      await this.setup();
+      before = snapshotHost({ paths: [this.work] });
+    });
+    afterAll(() => {
+      if (!isRoot) return;
+      extraCleanup?.();
+      try {
+        expect(this.leftovers).toEqual([]);
+        assertNoLeaks(before, { paths: [this.work] });
+      } finally {
+        this.cleanup();
+      }
+    });
+  }
 
   async setup(): Promise<void> {
     this.rootfs = await ensureBusyboxRootfs();

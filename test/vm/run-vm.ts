@@ -1,0 +1,223 @@
+// Boots the cgroup-v2 VM (test/vm/build-image.sh makes the kernel and initramfs) under
+// qemu, captures the serial console, enforces a wall timeout and parses the TAP that
+// test/vm/checks.sh prints inside.
+//
+//   node_modules/.bin/bun test/vm/run-vm.ts      # build (cached), boot, print the console and a summary
+//
+// Environment:
+//   HUSK_VM_ACCEL=auto|kvm|tcg   auto (default): kvm when /dev/kvm opens read-write (qemu
+//                                falls back to tcg if KVM still fails), else tcg
+//   HUSK_VM_TIMEOUT_S=240        wall limit for boot + checks; qemu is killed after it
+//   HUSK_BIN=path                husk executable for the image (default dist/husk)
+
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
+export const VM_CACHE = join(REPO_ROOT, "test", ".fixtures", "vm");
+const BUILD_SCRIPT = join(import.meta.dir, "build-image.sh");
+const CHECKS_SCRIPT = join(import.meta.dir, "checks.sh");
+
+export interface TapLine {
+  n: number;
+  ok: boolean;
+  description: string;
+  /** What follows " # " on the line: husk's message or what the cgroup files showed. */
+  reason?: string;
+}
+
+export interface Tap {
+  lines: TapLine[];
+  /** N of the "1..N" plan line, when the VM got that far. */
+  plan?: number;
+}
+
+export interface ImageResult {
+  status: "ok" | "skip" | "error";
+  /** build-image.sh's stderr (the reason, for skip and error). */
+  message: string;
+  kernel: string;
+  initrd: string;
+  ms: number;
+}
+
+export interface VmResult {
+  /** The serial console, \r\n turned into \n. */
+  console: string;
+  tap: Tap;
+  /** The init printed "# husk-vm: done" (the check script ran to its end). */
+  done: boolean;
+  timedOut: boolean;
+  exitCode: number | null;
+  /** Wall time from starting qemu until it exited. */
+  ms: number;
+  accel: string;
+  /** Guest uptime (s) when the checks started and ended, from the console. */
+  checksStartS?: number;
+  checksEndS?: number;
+  qemuStderr: string;
+}
+
+/** Build the image (cached: fast when nothing changed). Exit 77 from the script = skip. */
+export function buildImage(env: Record<string, string | undefined> = process.env): ImageResult {
+  const t0 = performance.now();
+  const res = Bun.spawnSync(["bash", BUILD_SCRIPT], { env: { ...env }, stdout: "pipe", stderr: "pipe" });
+  const out = res.stdout.toString();
+  const kernel = /^kernel=(.*)$/m.exec(out)?.[1] ?? join(VM_CACHE, "vmlinuz");
+  const initrd = /^initrd=(.*)$/m.exec(out)?.[1] ?? join(VM_CACHE, "initramfs.cpio.gz");
+  const status = res.exitCode === 0 ? "ok" : res.exitCode === 77 ? "skip" : "error";
+  return { status, message: res.stderr.toString().trim(), kernel, initrd, ms: performance.now() - t0 };
+}
+
+export function parseTap(text: string): Tap {
+  const lines: TapLine[] = [];
+  let plan: number | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "");
+    const m = /^(not )?ok (\d+)(?: - )?(.*)$/.exec(line);
+    if (m) {
+      const rest = m[3] ?? "";
+      const hash = rest.indexOf(" # ");
+      lines.push({
+        n: Number(m[2]),
+        ok: !m[1],
+        description: (hash >= 0 ? rest.slice(0, hash) : rest).trim(),
+        reason: hash >= 0 ? rest.slice(hash + 3).trim() : undefined,
+      });
+      continue;
+    }
+    const p = /^1\.\.(\d+)$/.exec(line);
+    if (p) plan = Number(p[1]);
+  }
+  return { lines, plan };
+}
+
+/**
+ * The check descriptions checks.sh can print, in order, read from its source: the first
+ * string argument of every `ok`, `notok` and `check` call ($PARENT is husk-vm).
+ */
+export function expectedChecks(source = readFileSync(CHECKS_SCRIPT, "utf8")): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const m of source.matchAll(/^\s*(?:[^#\n]*?[;&|)]\s*)?(?:ok|notok|check)\s+"((?:[^"\\]|\\.)*)"/gm)) {
+    const d = (m[1] ?? "").replace(/\\(.)/g, "$1").replaceAll("$PARENT", "husk-vm");
+    if (!seen.has(d)) {
+      seen.add(d);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+function kvmUsable(): boolean {
+  if (!existsSync("/dev/kvm")) return false;
+  try {
+    closeSync(openSync("/dev/kvm", "r+"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function accelArgs(choice = process.env.HUSK_VM_ACCEL ?? "auto"): { args: string[]; accel: string } {
+  if (choice === "tcg" || (choice === "auto" && !kvmUsable())) return { args: ["-accel", "tcg"], accel: "tcg" };
+  // Two -accel options: qemu tries them in order, so a KVM that fails to start falls back.
+  return { args: ["-accel", "kvm", "-accel", "tcg"], accel: "kvm" };
+}
+
+let running: Bun.Subprocess | undefined;
+process.on("exit", () => running?.kill("SIGKILL")); // never leave a qemu behind
+
+export async function runVm(opts: {
+  kernel: string;
+  initrd: string;
+  timeoutMs?: number;
+  accel?: string;
+  memoryMb?: number;
+  /** Called with each piece of console output as it arrives. */
+  onOutput?: (chunk: string) => void;
+}): Promise<VmResult> {
+  const timeoutMs = opts.timeoutMs ?? Number(process.env.HUSK_VM_TIMEOUT_S ?? 240) * 1000;
+  const { args: accel, accel: accelName } = accelArgs(opts.accel);
+  const cmd = [
+    "qemu-system-x86_64",
+    ...accel,
+    "-cpu", "max", // Bun's x64 build needs AVX2; TCG offers it with -cpu max (qemu >= 7.2)
+    "-m", String(opts.memoryMb ?? 1024),
+    "-smp", "2",
+    "-nographic",
+    "-no-reboot",
+    "-kernel", opts.kernel,
+    "-initrd", opts.initrd,
+    "-append", "console=ttyS0 cgroup_no_v1=all panic=-1 quiet",
+  ];
+  const t0 = performance.now();
+  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  running = proc;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    proc.kill("SIGKILL");
+  }, timeoutMs);
+
+  let consoleText = "";
+  const decoder = new TextDecoder();
+  const readOut = (async () => {
+    for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) {
+      const s = decoder.decode(chunk, { stream: true }).replace(/\r/g, "");
+      consoleText += s;
+      opts.onOutput?.(s);
+    }
+  })();
+  const stderrText = new Response(proc.stderr as ReadableStream<Uint8Array>).text();
+  const exitCode = await proc.exited;
+  clearTimeout(timer);
+  await readOut;
+  running = undefined;
+  const ms = performance.now() - t0;
+  const qemuStderr = (await stderrText).trim();
+
+  const num = (re: RegExp) => {
+    const m = re.exec(consoleText);
+    return m ? Number(m[1]) : undefined;
+  };
+  const fellBack = /kvm/i.test(qemuStderr) && /fall|fail|could not/i.test(qemuStderr);
+  return {
+    console: consoleText,
+    tap: parseTap(consoleText),
+    done: /^# husk-vm: done$/m.test(consoleText),
+    timedOut,
+    exitCode,
+    ms,
+    accel: accelName === "kvm" && fellBack ? "tcg (kvm failed)" : accelName,
+    checksStartS: num(/^# checks: start at uptime ([\d.]+) s/m),
+    checksEndS: num(/^# checks: end at uptime ([\d.]+) s/m),
+    qemuStderr,
+  };
+}
+
+/** One line about where the time went. */
+export function timingSummary(r: VmResult): string {
+  const parts = [`${(r.ms / 1000).toFixed(1)} s wall (${r.accel})`];
+  if (r.checksStartS !== undefined) parts.push(`guest boot to checks ${r.checksStartS.toFixed(1)} s`);
+  if (r.checksStartS !== undefined && r.checksEndS !== undefined) parts.push(`checks ${(r.checksEndS - r.checksStartS).toFixed(1)} s`);
+  return parts.join(", ");
+}
+
+if (import.meta.main) {
+  const img = buildImage();
+  if (img.message) console.error(img.message);
+  if (img.status !== "ok") {
+    console.error(`run-vm: image ${img.status}`);
+    process.exit(img.status === "skip" ? 77 : 1);
+  }
+  console.error(`run-vm: image ready in ${(img.ms / 1000).toFixed(1)} s; booting ${img.kernel}`);
+  const r = await runVm({ kernel: img.kernel, initrd: img.initrd, onOutput: (s) => process.stdout.write(s) });
+  const bad = r.tap.lines.filter((l) => !l.ok);
+  console.error(`\nrun-vm: ${timingSummary(r)}; qemu exit ${r.exitCode}${r.timedOut ? ", TIMED OUT (killed)" : ""}`);
+  if (r.qemuStderr) console.error(`run-vm: qemu stderr: ${r.qemuStderr}`);
+  console.error(`run-vm: ${r.tap.lines.length - bad.length}/${r.tap.lines.length} ok, plan ${r.tap.plan ?? "missing"}`);
+  for (const l of bad) console.error(`run-vm: not ok ${l.n} - ${l.description}: ${l.reason ?? ""}`);
+  const complete = r.done && r.tap.plan !== undefined && r.tap.plan === r.tap.lines.length;
+  process.exit(bad.length === 0 && complete && !r.timedOut ? 0 : 1);
+}
