@@ -176,6 +176,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     if (!v1_joined) husk_cgroup_enter_self(plan->cgroup_return_dirs, plan->n_cgroup_return_dirs, &ignored);
   }
   pid = do_clone(flags, cgroup_fd, &into_cgroup);
+  const int clone_errno = errno;
   if (v1_joined && pid != 0) {
     /* Step back out, so that a foreground husk-core is not frozen, counted or limited
      * with its container. */
@@ -183,14 +184,14 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     if (husk_cgroup_enter_self(plan->cgroup_return_dirs, plan->n_cgroup_return_dirs, &back) < 0 && pid > 0) {
       *err = back;
       err->stage = ST_CGROUP;
-      ret = -1;
+      ret = -(back.errnum ? back.errnum : EIO);
       close(sv[1]);
       goto fail_fifo;
     }
   }
   if (pid < 0) {
     close(sv[1]);
-    ret = husk_fail_errno(err, "", "clone3 (flags 0x%llx)", (unsigned long long)flags);
+    ret = husk_fail(err, clone_errno, "", "clone (flags 0x%llx)", (unsigned long long)flags);
     goto fail_fifo;
   }
   if (pid == 0) {

@@ -47,11 +47,24 @@ fi
 [[ -x "$husk_src" ]] || die "$husk_src not found: build it first (node_modules/.bin/bun run build)"
 
 # --- kernel --------------------------------------------------------------------------
-apt_download() { # pkg... ; retries once after apt-get update (stale or missing lists)
-  (cd "$1" && shift && apt-get download "$@" >/dev/null 2>"$cache/apt.log") && return 0
+apt_download() { # dir pkg... ; retries once after apt-get update (stale or missing lists)
+  local dir=$1
+  shift
+  (cd "$dir" && apt-get download "$@" >/dev/null 2>"$cache/apt.log") && return 0
   log "apt-get download $* failed; running apt-get update"
   apt-get update -qq >/dev/null 2>>"$cache/apt.log" || true
-  (cd "$1" && shift && apt-get download "$@" >/dev/null 2>>"$cache/apt.log")
+  (cd "$dir" && apt-get download "$@" >/dev/null 2>>"$cache/apt.log")
+}
+# The kernel cannot be downloaded: use the one already cached if there is one, else skip.
+no_kernel() {
+  local old
+  old=$(cat "$cache/kernel.version" 2>/dev/null || true)
+  if [[ -n "$old" && -f "$cache/kernel/$old/.complete" ]]; then
+    log "$*; using the cached kernel $old"
+    kver=$old
+    return 0
+  fi
+  skip "$*"
 }
 
 kver=""
@@ -63,13 +76,21 @@ if [[ -z "$kver" ]]; then
   dl="$cache/download"
   rm -rf "$dl" && mkdir -p "$dl"
   log "resolving linux-image-amd64"
-  apt_download "$dl" linux-image-amd64 || skip "apt-get download linux-image-amd64 failed: $(tail -3 "$cache/apt.log" | tr '\n' ' ')"
+  if ! apt_download "$dl" linux-image-amd64; then
+    no_kernel "apt-get download linux-image-amd64 failed: $(tail -3 "$cache/apt.log" | tr '\n' ' ')"
+  fi
+fi
+if [[ -z "$kver" ]]; then
   meta=$(ls "$dl"/linux-image-amd64_*.deb)
   # The metapackage depends on the real image, e.g. "linux-image-6.1.0-56-amd64 (= 6.1.192-2)".
   real=$(dpkg-deb -f "$meta" Depends | tr ',|' '\n\n' | sed -E 's/^ *([^ (]+).*/\1/' | grep -E '^linux-image-[0-9].*-amd64(-unsigned)?$' | head -1)
   [[ -n "$real" ]] || die "cannot find the kernel package in the Depends of $meta: $(dpkg-deb -f "$meta" Depends)"
   log "downloading $real"
-  apt_download "$dl" "$real" || skip "apt-get download $real failed: $(tail -3 "$cache/apt.log" | tr '\n' ' ')"
+  if ! apt_download "$dl" "$real"; then
+    no_kernel "apt-get download $real failed: $(tail -3 "$cache/apt.log" | tr '\n' ' ')"
+  fi
+fi
+if [[ -z "$kver" ]]; then
   deb=$(ls "$dl/${real}"_*.deb)
   kver=${real#linux-image-}
   kver=${kver%-unsigned}
@@ -238,6 +259,8 @@ for c in cpu cpuset io memory pids hugetlb; do
   out=$(echo "+$c" 2>&1 >/sys/fs/cgroup/cgroup.subtree_control) || echo "# husk-vm: enabling $c failed: $out"
 done
 echo "# husk-vm: cgroup.subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+# a guest watchdog, should the host side lose track of this VM
+(sleep 300; echo "# husk-vm: watchdog: still running after 300 s, powering off"; poweroff -f) &
 sh /vm/checks.sh
 echo "# husk-vm: checks exited $? at uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "# husk-vm: done"

@@ -146,14 +146,20 @@ comment "state after the OOM kill: $OUT $ERR"
 hk delete oom
 after_delete oom delete
 
-# --- 6. memory.max after create ---------------------------------------------------
-mkbundle mem100 '["/bin/sleep","1000"]' '{ "memory": { "limit": 104857600 } }'
+# --- 6. memory.max after create (and swap, unified) --------------------------------
+mkbundle mem100 '["/bin/sleep","1000"]' '{ "memory": { "limit": 104857600, "swap": 157286400 }, "unified": { "memory.high": "94371840" } }'
 hk create --bundle "$B" mem100
 if [ "$RC" -ne 0 ]; then
   notok "memory.limit 100 MB is memory.max 104857600 after create" "$(said create)"
+  notok "memory.swap 150 MB over a 100 MB limit is memory.swap.max 52428800" "$(said create)"
+  notok "unified memory.high is written as given" "$(said create)"
 else
   m=$(cgread mem100 memory.max)
   check "memory.limit 100 MB is memory.max 104857600 after create" "$([ "$m" = 104857600 ]; echo $?)" "memory.max: $m"
+  m=$(cgread mem100 memory.swap.max)
+  check "memory.swap 150 MB over a 100 MB limit is memory.swap.max 52428800" "$([ "$m" = 52428800 ]; echo $?)" "memory.swap.max: $m"
+  m=$(cgread mem100 memory.high)
+  check "unified memory.high is written as given" "$([ "$m" = 94371840 ]; echo $?)" "memory.high: $m"
 fi
 cleanup mem100
 
@@ -179,17 +185,23 @@ else
 fi
 cleanup cpuq
 
-# --- 9, 10. cpu.shares -> cpu.weight, pids.limit -> pids.max ------------------------
-mkbundle sharepids '["/bin/sleep","1000"]' '{ "cpu": { "shares": 1024 }, "pids": { "limit": 5 } }'
+# --- 9, 10. cpu.shares -> cpu.weight, pids.limit -> pids.max (and cpuset, hugetlb) ----
+mkbundle sharepids '["/bin/sleep","1000"]' '{ "cpu": { "shares": 1024, "cpus": "0" }, "pids": { "limit": 5 }, "hugepageLimits": [{ "pageSize": "2MB", "limit": 4194304 }] }'
 hk create --bundle "$B" sharepids
 if [ "$RC" -ne 0 ]; then
   notok "cpu.shares 1024 is cpu.weight 39" "$(said create)"
   notok "pids.limit 5 is pids.max 5" "$(said create)"
+  notok "cpu.cpus 0 is cpuset.cpus 0" "$(said create)"
+  notok "hugepageLimits 2MB 4 MiB is hugetlb.2MB.max 4194304" "$(said create)"
 else
   w=$(cgread sharepids cpu.weight)
   check "cpu.shares 1024 is cpu.weight 39" "$([ "$w" = 39 ]; echo $?)" "cpu.weight: $w"
   p=$(cgread sharepids pids.max)
   check "pids.limit 5 is pids.max 5" "$([ "$p" = 5 ]; echo $?)" "pids.max: $p"
+  c=$(cgread sharepids cpuset.cpus)
+  check "cpu.cpus 0 is cpuset.cpus 0" "$([ "$c" = 0 ]; echo $?)" "cpuset.cpus: $c"
+  h=$(cgread sharepids hugetlb.2MB.max)
+  check "hugepageLimits 2MB 4 MiB is hugetlb.2MB.max 4194304" "$([ "$h" = 4194304 ]; echo $?)" "hugetlb.2MB.max: $h"
 fi
 cleanup sharepids
 
@@ -286,7 +298,26 @@ else
 fi
 cleanup upd
 
-# --- 17, 18. nothing left behind ----------------------------------------------------
+# --- delete --force of a paused container --------------------------------------------
+mkbundle pdel '["/bin/sleep","1000"]' '{ "pids": { "limit": 10 } }'
+hk create --bundle "$B" pdel
+[ "$RC" -eq 0 ] && hk start pdel
+[ "$RC" -eq 0 ] && hk pause pdel
+if [ "$RC" -ne 0 ]; then
+  notok "delete --force of a paused container removes it and its cgroup" "$(said "create/start/pause")"
+  cleanup pdel
+else
+  hk delete --force pdel
+  d_rc=$RC d_said=$(said "delete --force")
+  hk state pdel
+  check "delete --force of a paused container removes it and its cgroup" \
+    "$([ "$d_rc" -eq 0 ] && [ "$RC" -ne 0 ] && [ ! -d "$(cgdir pdel)" ]; echo $?)" \
+    "$d_said; state afterwards: exit $RC $OUT; cgroup dir: $(ls -d "$(cgdir pdel)" 2>&1)"
+  RC=$d_rc ERR=$d_said
+  after_delete pdel delete
+fi
+
+# --- nothing left behind --------------------------------------------------------------- ----------------------------------------------------
 check "no cgroup left under /$PARENT after each delete" "$([ -z "$leaks" ]; echo $?)" "${leaks#; }"
 [ -d "$CG/$PARENT" ] && { out=$(rmdir "$CG/$PARENT" 2>&1) || comment "rmdir $CG/$PARENT: $out"; }
 check "/$PARENT itself removed at the end" "$([ ! -d "$CG/$PARENT" ]; echo $?)" \

@@ -5,8 +5,9 @@
 //   node_modules/.bin/bun test/vm/run-vm.ts      # build (cached), boot, print the console and a summary
 //
 // Environment:
-//   HUSK_VM_ACCEL=auto|kvm|tcg   auto (default): kvm when /dev/kvm opens read-write (qemu
-//                                falls back to tcg if KVM still fails), else tcg
+//   HUSK_VM_ACCEL=auto|kvm|tcg   auto (default): kvm when /dev/kvm opens read-write and the
+//                                CPU shows vmx/svm, else tcg (software); a kvm boot that
+//                                crashes at once is retried with tcg
 //   HUSK_VM_TIMEOUT_S=240        wall limit for boot + checks; qemu is killed after it
 //   HUSK_BIN=path                husk executable for the image (default dist/husk)
 
@@ -109,40 +110,64 @@ export function expectedChecks(source = readFileSync(CHECKS_SCRIPT, "utf8")): st
   return out;
 }
 
-function kvmUsable(): boolean {
+/** /dev/kvm is there and opens, and the CPU shows its virtualization extensions: a nested
+ * VM can offer a /dev/kvm on which guests crash or hang (seen on the dev VMs: no vmx/svm,
+ * qemu aborts with "failed to set MSR 0x10a", or stalls in the BIOS). */
+export function kvmUsable(): boolean {
   if (!existsSync("/dev/kvm")) return false;
   try {
     closeSync(openSync("/dev/kvm", "r+"));
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return /^flags\s*:.*\b(vmx|svm)\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
   } catch {
     return false;
   }
 }
 
-export function accelArgs(choice = process.env.HUSK_VM_ACCEL ?? "auto"): { args: string[]; accel: string } {
-  if (choice === "tcg" || (choice === "auto" && !kvmUsable())) return { args: ["-accel", "tcg"], accel: "tcg" };
-  // Two -accel options: qemu tries them in order, so a KVM that fails to start falls back.
-  return { args: ["-accel", "kvm", "-accel", "tcg"], accel: "kvm" };
+export function chooseAccel(choice = process.env.HUSK_VM_ACCEL ?? "auto"): "kvm" | "tcg" {
+  if (choice === "kvm") return "kvm";
+  if (choice === "tcg") return "tcg";
+  return kvmUsable() ? "kvm" : "tcg";
 }
 
 let running: Bun.Subprocess | undefined;
-process.on("exit", () => running?.kill("SIGKILL")); // never leave a qemu behind
+process.on("exit", () => running?.kill("SIGTERM")); // never leave a qemu behind
 
-export async function runVm(opts: {
+export interface RunOptions {
   kernel: string;
   initrd: string;
   timeoutMs?: number;
+  /** "auto" (default, from HUSK_VM_ACCEL), "kvm" or "tcg". */
   accel?: string;
   memoryMb?: number;
   /** Called with each piece of console output as it arrives. */
   onOutput?: (chunk: string) => void;
-}): Promise<VmResult> {
+}
+
+export async function runVm(opts: RunOptions): Promise<VmResult> {
+  const accel = chooseAccel(opts.accel);
+  const r = await bootOnce(opts, accel);
+  // A KVM that qemu cannot use crashes right away: run again in software.
+  if (accel === "kvm" && !r.done && !r.timedOut && r.exitCode !== 0 && r.ms < 15_000) {
+    const why = r.qemuStderr.split("\n")[0] ?? "";
+    opts.onOutput?.(`\n[run-vm: kvm failed (${why}); booting again with tcg]\n`);
+    const again = await bootOnce(opts, "tcg");
+    return { ...again, accel: `tcg (kvm failed: ${why})` };
+  }
+  return r;
+}
+
+async function bootOnce(opts: RunOptions, accel: "kvm" | "tcg"): Promise<VmResult> {
   const timeoutMs = opts.timeoutMs ?? Number(process.env.HUSK_VM_TIMEOUT_S ?? 240) * 1000;
-  const { args: accel, accel: accelName } = accelArgs(opts.accel);
   const cmd = [
     "qemu-system-x86_64",
-    ...accel,
-    "-cpu", "max", // Bun's x64 build needs AVX2; TCG offers it with -cpu max (qemu >= 7.2)
+    "-accel", accel,
+    // Bun's x64 build needs AVX2: TCG offers it with -cpu max (qemu >= 7.2), KVM passes
+    // the host's through.
+    "-cpu", accel === "kvm" ? "host" : "max",
     "-m", String(opts.memoryMb ?? 1024),
     "-smp", "2",
     "-nographic",
@@ -151,27 +176,49 @@ export async function runVm(opts: {
     "-initrd", opts.initrd,
     "-append", "console=ttyS0 cgroup_no_v1=all panic=-1 quiet",
   ];
+  // qemu runs under timeout(1) as well: should this process die without killing it, qemu
+  // still goes at the deadline (and the guest powers itself off after 300 s anyway).
+  const limitS = Math.ceil(timeoutMs / 1000) + 5;
   const t0 = performance.now();
-  const proc = Bun.spawn(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["timeout", "-s", "KILL", String(limitS), ...cmd], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   running = proc;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    proc.kill("SIGKILL");
+    proc.kill("SIGTERM"); // timeout(1) passes it on; qemu quits on SIGTERM
   }, timeoutMs);
+  const onSignal = (sig: NodeJS.Signals) => {
+    proc.kill("SIGTERM");
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 
+  // The console, line by line: \r and the terminal escapes the BIOS prints (reset,
+  // clear screen) are dropped, which needs whole lines (an escape can straddle chunks).
+  const clean = (line: string) => line.replace(/\r|\x1b(?:\[[0-9;?]*[A-Za-z]|[c78])/g, "");
   let consoleText = "";
+  let partial = "";
   const decoder = new TextDecoder();
   const readOut = (async () => {
     for await (const chunk of proc.stdout as ReadableStream<Uint8Array>) {
-      const s = decoder.decode(chunk, { stream: true }).replace(/\r/g, "");
-      consoleText += s;
-      opts.onOutput?.(s);
+      partial += decoder.decode(chunk, { stream: true });
+      const cut = partial.lastIndexOf("\n");
+      if (cut < 0) continue;
+      const lines = clean(partial.slice(0, cut + 1));
+      partial = partial.slice(cut + 1);
+      consoleText += lines;
+      opts.onOutput?.(lines);
     }
+    const rest = clean(partial + decoder.decode());
+    consoleText += rest;
+    if (rest) opts.onOutput?.(rest);
   })();
   const stderrText = new Response(proc.stderr as ReadableStream<Uint8Array>).text();
   const exitCode = await proc.exited;
   clearTimeout(timer);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
   await readOut;
   running = undefined;
   const ms = performance.now() - t0;
@@ -181,7 +228,6 @@ export async function runVm(opts: {
     const m = re.exec(consoleText);
     return m ? Number(m[1]) : undefined;
   };
-  const fellBack = /kvm/i.test(qemuStderr) && /fall|fail|could not/i.test(qemuStderr);
   return {
     console: consoleText,
     tap: parseTap(consoleText),
@@ -189,7 +235,7 @@ export async function runVm(opts: {
     timedOut,
     exitCode,
     ms,
-    accel: accelName === "kvm" && fellBack ? "tcg (kvm failed)" : accelName,
+    accel,
     checksStartS: num(/^# checks: start at uptime ([\d.]+) s/m),
     checksEndS: num(/^# checks: end at uptime ([\d.]+) s/m),
     qemuStderr,
