@@ -71,20 +71,30 @@ int husk_devices_attach(int cgroup_fd, const struct husk_dev_rule *rules, size_t
   if (!prog) return husk_fail(err, ENOMEM, "linux.resources.devices", "allocate device program");
   int len = husk_devices_program(rules, n, prog, cap, err);
   if (len < 0) return len;
-  static char log[4096];
   union bpf_attr load;
   memset(&load, 0, sizeof(load));
   load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
   load.insns = (uint64_t)(uintptr_t)prog;
   load.insn_cnt = (uint32_t)len;
   load.license = (uint64_t)(uintptr_t) "GPL";
-  load.log_buf = (uint64_t)(uintptr_t)log;
-  load.log_size = sizeof(log);
-  load.log_level = 1;
+  /* No verifier log on the normal path: a log that overflows its buffer fails the load
+   * with ENOSPC. Only when the load fails is it repeated to learn why. */
   cleanup_fd int prog_fd = (int)bpf(BPF_PROG_LOAD, &load);
   if (prog_fd < 0) {
+    int e = errno;
+    static char log[65536];
+    load.log_buf = (uint64_t)(uintptr_t)log;
+    load.log_size = sizeof(log);
+    load.log_level = 1;
+    int again = (int)bpf(BPF_PROG_LOAD, &load);
+    if (again >= 0) close(again);
     log[sizeof(log) - 1] = 0;
-    return husk_fail_errno(err, "linux.resources.devices", "load the device filter (%d instructions): %.200s", len, log);
+    /* The verifier's last line says what it refused. */
+    char *last = log + strlen(log);
+    while (last > log && (last[-1] == '\n')) *--last = 0;
+    char *line = strrchr(log, '\n');
+    return husk_fail(err, e, "linux.resources.devices", "load the device filter (%d instructions): %.200s", len,
+                     line ? line + 1 : log);
   }
   union bpf_attr attach;
   memset(&attach, 0, sizeof(attach));

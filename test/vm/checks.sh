@@ -6,8 +6,8 @@
 # and the plan line "1..N" last. Lines starting with "#" are comments (diagnostics).
 #
 # Containers are driven through `husk oci` (runc's CLI) with bundles written here. Each
-# container lives in /sys/fs/cgroup/husk-vm/<name>. No linux.resources.devices: device
-# rules on v2 need an eBPF filter husk does not build yet.
+# container lives in /sys/fs/cgroup/husk-vm/<name>. Device rules (an eBPF filter on v2)
+# have their own check near the end.
 
 export PATH=/usr/local/bin:/bin:/sbin
 ROOT=/run/husk
@@ -50,7 +50,7 @@ cgdir() { echo "$CG/$PARENT/$1"; }
 cgread() { cat "$(cgdir "$1")/$2" 2>&1; }
 cgkey() { awk -v k="$3" '$1 == k { print $2 }' "$(cgdir "$1")/$2" 2>/dev/null; }
 
-# mkbundle NAME ARGS_JSON RESOURCES_JSON [EXTRA_NAMESPACES_JSON]
+# mkbundle NAME ARGS_JSON RESOURCES_JSON [EXTRA_NAMESPACES_JSON] [EXTRA_MOUNTS_JSON]
 mkbundle() {
   B=/run/bundles/$1
   mkdir -p "$B"
@@ -75,7 +75,7 @@ mkbundle() {
     { "destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"] },
     { "destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"] },
     { "destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"] },
-    { "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"] }
+    { "destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"] }$5
   ],
   "linux": {
     "namespaces": [{ "type": "pid" }, { "type": "ipc" }, { "type": "uts" }, { "type": "mount" }, { "type": "network" }$4],
@@ -316,6 +316,18 @@ else
   RC=$d_rc ERR=$d_said
   after_delete pdel delete
 fi
+
+# --- device rules: the eBPF filter -------------------------------------------------
+# Deny everything; the standard nodes stay usable, a bind-mounted /dev/kmsg (1:11) not.
+mkbundle devs '["/bin/sh","-c","head -c 3 /dev/zero | wc -c; cat /dev/kmsg 2>&1 | head -1"]' \
+  '{ "devices": [{ "allow": false, "access": "rwm" }] }' '' \
+  ',{ "destination": "/dev/kmsg", "type": "bind", "source": "/dev/kmsg", "options": ["bind"] }'
+hk run --bundle "$B" devs
+want="3
+cat: can't open '/dev/kmsg': Operation not permitted"
+check "device rules: /dev/zero works, /dev/kmsg is refused by the eBPF filter" "$([ "$RC" -eq 0 ] && [ "$OUT" = "$want" ]; echo $?)" \
+  "$(said run); output: $OUT"
+after_delete devs
 
 # --- nothing left behind --------------------------------------------------------------- ----------------------------------------------------
 check "no cgroup left under /$PARENT after each delete" "$([ -z "$leaks" ]; echo $?)" "${leaks#; }"

@@ -97,39 +97,45 @@ export function ioServiceBytes(state: ContainerState): IoBytes[] {
   return [];
 }
 
-/** The stats object of runc's `events --stats` (the subset husk reads today). */
+/** The stats object of runc's `events --stats` (the subset husk reads today). Each
+ * figure comes from the v1 hierarchy that carries its controller, else from v2. */
 export function containerStats(state: ContainerState) {
   const v2 = state.cgroup.v2Dir;
   const mem = dirFor(state, "memory");
   const cpuacct = dirFor(state, "cpuacct");
   const cpu = dirFor(state, "cpu");
   const pidsDir = dirFor(state, "pids");
-  const v2mem = v2 ? readNum(`${v2}/memory.current`) : undefined;
   const cpuStat = v2 ? readKeyed(`${v2}/cpu.stat`) : {};
-  const throttle = cpu ? readKeyed(`${cpu}/cpu.stat`) : {};
+  const throttle = cpu ? readKeyed(`${cpu}/cpu.stat`) : cpuStat;
+  const memory = mem
+    ? {
+        usage: readNum(`${mem}/memory.usage_in_bytes`) ?? 0,
+        max: readNum(`${mem}/memory.max_usage_in_bytes`) ?? 0,
+        limit: readNum(`${mem}/memory.limit_in_bytes`) ?? 0,
+        failcnt: readNum(`${mem}/memory.failcnt`) ?? 0,
+      }
+    : {
+        usage: (v2 && readNum(`${v2}/memory.current`)) || 0,
+        max: (v2 && readNum(`${v2}/memory.peak`)) || 0,
+        limit: (v2 && readNum(`${v2}/memory.max`)) || 0,
+        // v2 counts how often usage hit memory.max in memory.events ("max N").
+        failcnt: (v2 && readKeyed(`${v2}/memory.events`).max) || 0,
+      };
+  // Without a pids controller, count the processes in the cgroup.
+  const pidsCurrent = pidsDir ? readNum(`${pidsDir}/pids.current`) : v2 ? readNum(`${v2}/pids.current`) : undefined;
+  const pidsMax = pidsDir ? readNum(`${pidsDir}/pids.max`) : v2 ? readNum(`${v2}/pids.max`) : undefined;
   return {
     cpu: {
       usage: { total: cpuacct ? readNum(`${cpuacct}/cpuacct.usage`) ?? 0 : (cpuStat.usage_usec ?? 0) * 1000 },
       throttling: {
-        periods: throttle.nr_periods ?? cpuStat.nr_periods ?? 0,
-        throttledPeriods: throttle.nr_throttled ?? cpuStat.nr_throttled ?? 0,
-        throttledTime: throttle.throttled_time ?? (cpuStat.throttled_usec ?? 0) * 1000,
+        periods: throttle.nr_periods ?? 0,
+        throttledPeriods: throttle.nr_throttled ?? 0,
+        throttledTime: throttle.throttled_time ?? (throttle.throttled_usec ?? 0) * 1000,
       },
     },
-    memory: {
-      usage: {
-        usage: mem ? readNum(`${mem}/memory.usage_in_bytes`) ?? 0 : v2mem ?? 0,
-        max: mem ? readNum(`${mem}/memory.max_usage_in_bytes`) ?? 0 : 0,
-        limit: mem ? readNum(`${mem}/memory.limit_in_bytes`) ?? 0 : (v2 ? readNum(`${v2}/memory.max`) : 0) ?? 0,
-        failcnt: mem ? readNum(`${mem}/memory.failcnt`) ?? 0 : 0,
-      },
-      oomKills: oomKills(state),
-    },
+    memory: { usage: memory, oomKills: oomKills(state) },
     blkio: { ioServiceBytesRecursive: ioServiceBytes(state) },
-    pids: {
-      current: pidsDir ? readNum(`${pidsDir}/pids.current`) ?? 0 : v2 ? readNum(`${v2}/pids.current`) ?? 0 : cgroupPids(state.cgroup).length,
-      limit: pidsDir ? readNum(`${pidsDir}/pids.max`) ?? 0 : 0,
-    },
+    pids: { current: pidsCurrent ?? cgroupPids(state.cgroup).length, limit: pidsMax ?? 0 },
   };
 }
 
