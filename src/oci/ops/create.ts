@@ -16,7 +16,6 @@ import { compileSeccomp } from "./seccomp.ts";
 import { hookStateBase } from "./status.ts";
 import { trace } from "../../util/trace.ts";
 
-
 export interface CreateOptions {
   id: string;
   bundle?: string;
