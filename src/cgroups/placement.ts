@@ -60,8 +60,12 @@ export function resourceWrites(r: LinuxResources | undefined, home: ControllerHo
       v2Used.add(v2name);
       continue;
     }
-    // On a v2 host, say why v2 cannot do it rather than that a controller is missing.
-    const why = home.v2Dir && !k.v2 && k.v2Missing ? k.v2Missing : `no ${k.controller} controller is available to this container`;
+    // Say the real reason: v2 cannot express it, the knob exists only on v2, or the
+    // controller is missing altogether.
+    let why = `no ${k.controller} controller is available to this container`;
+    if (home.v2Dir && !k.v2 && k.v2Missing) why = k.v2Missing;
+    else if (!k.v1 && !home.v2Dir) why = "it is a cgroup v2 file and this host has no cgroup2 hierarchy";
+    else if (!k.v1) why = `it is a cgroup v2 file and the ${v2name} controller is not available in the cgroup2 hierarchy`;
     throw unsupported(knob, why, home.mode);
   }
   return [...enableWrites(home, v2Used), ...out];

@@ -66,7 +66,11 @@ describe("resourceWrites", () => {
     expect(() => lines(v1Home, { hugepageLimits: [{ pageSize: "2MB", limit: 1 }] })).toThrow(
       "linux.resources.hugepageLimits: no hugetlb controller is available to this container (cgroup mode v1)",
     );
-    expect(() => lines(v1Home, { unified: { "memory.high": "1" } })).toThrow("no memory controller is available");
+    expect(() => lines(v1Home, { unified: { "memory.high": "1" } })).toThrow(
+      'linux.resources.unified["memory.high"]: it is a cgroup v2 file and this host has no cgroup2 hierarchy (cgroup mode v1)',
+    );
+    const hybrid: ControllerHome = { ...v1Home, v2Dir: "/cg/unified/x", v2Root: "/cg/unified", v2Controllers: new Set(["hugetlb"]), mode: "hybrid" };
+    expect(() => lines(hybrid, { unified: { "memory.high": "1" } })).toThrow("the memory controller is not available in the cgroup2 hierarchy (cgroup mode hybrid)");
   });
   test("hybrid: v1 where the controller is there, else unified", () => {
     const hybrid: ControllerHome = { ...v1Home, v2Dir: "/cg/unified/x", v2Controllers: new Set(["hugetlb"]), mode: "hybrid" };
@@ -123,5 +127,20 @@ describe("io byte counters", () => {
       { major: 254, minor: 0, op: "Read", value: 100 },
       { major: 254, minor: 0, op: "Write", value: 200 },
     ]);
+  });
+});
+
+describe("v1 memory write order for update", () => {
+  test("raising memory and memsw writes memsw first; lowering writes the limit first", async () => {
+    const { orderMemoryWrites } = await import("../../src/oci/ops/cgroup-control.ts");
+    const w = (limit: number, memsw: number) => [
+      { path: "/m/memory.limit_in_bytes", value: String(limit), knob: "l" },
+      { path: "/m/memory.memsw.limit_in_bytes", value: String(memsw), knob: "s" },
+      { path: "/p/pids.max", value: "5", knob: "p" },
+    ];
+    const current = (n: number) => () => `${n}\n`;
+    expect(orderMemoryWrites(w(200, 300), current(100)).map((x) => x.knob)).toEqual(["s", "l", "p"]);
+    expect(orderMemoryWrites(w(50, 80), current(100)).map((x) => x.knob)).toEqual(["l", "s", "p"]);
+    expect(orderMemoryWrites(w(50, 80), () => { throw new Error("ENOENT"); }).map((x) => x.knob)).toEqual(["l", "s", "p"]);
   });
 });

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Build (or reuse) the kernel + initramfs of the cgroup-v2 qemu harness.
+# Build (or reuse) the kernel + initramfs of the qemu harness. One image serves both
+# cgroup layouts: booted with cgroup_no_v1=all it is a cgroup v2 host, booted with
+# husk.cgroup=v1 a pure cgroup v1 host (see init2.sh).
 #
 #   bash test/vm/build-image.sh            # prints the paths of the kernel and initramfs
 #
@@ -7,7 +9,8 @@
 #   kernel/<version>/          Debian's linux-image-<version>-amd64, dpkg -x'd (never installed)
 #   vmlinuz, kernel.version    the kernel in use
 #   initramfs.cpio.gz          busybox-static, husk, its shared libraries, the modules,
-#                              a busybox rootfs for containers, /init and checks.sh
+#                              a busybox rootfs for containers, /init, and in /vm:
+#                              init2.sh, checks-lib.sh, checks.sh, checks-v1.sh
 #   initramfs.stamp            what the initramfs was built from; a rebuild happens only
 #                              when an input changed (husk binary, busybox, these scripts,
 #                              the kernel)
@@ -24,7 +27,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cache="$repo/test/.fixtures/vm"
 husk_src=${HUSK_BIN:-$repo/dist/husk}
-LAYOUT_VERSION=3   # bump when the initramfs layout changes
+LAYOUT_VERSION=4   # bump when the initramfs layout changes
+# scripts copied into /vm of the image (init2.sh is the init; it picks checks.sh or
+# checks-v1.sh from the kernel command line)
+vm_scripts=(init2.sh checks-lib.sh checks.sh checks-v1.sh)
 
 log() { echo "build-image: $*" >&2; }
 skip() { echo "build-image: SKIP: $*" >&2; exit 77; }
@@ -117,7 +123,7 @@ chmod 0755 "$work/husk"
 stamp=$( {
   echo "layout $LAYOUT_VERSION kernel $kver"
   sha256sum "$work/husk" | cut -d' ' -f1
-  sha256sum /bin/busybox "$here/build-image.sh" "$here/checks.sh" | cut -d' ' -f1
+  sha256sum /bin/busybox "$here/build-image.sh" "${vm_scripts[@]/#/$here/}" | cut -d' ' -f1
 } )
 if [[ -f "$cache/initramfs.cpio.gz" && "$(cat "$cache/initramfs.stamp" 2>/dev/null)" == "$stamp" ]]; then
   log "up to date ($kver)"
@@ -212,7 +218,7 @@ printf 'root:x:0:\n' >"$root/etc/group"
 echo "127.0.0.1 localhost husk-vm" >"$root/etc/hosts"
 echo "$kver" >"$root/etc/vm-kernel"
 
-cp "$here/checks.sh" "$root/vm/checks.sh"
+for f in "${vm_scripts[@]}"; do cp "$here/$f" "$root/vm/$f"; done
 
 # /init, stage 1: the initramfs root ("rootfs") cannot be pivot_root'ed away from, and
 # containers need pivot_root; so copy everything into a tmpfs and switch_root to it.
@@ -233,40 +239,8 @@ poweroff -f
 EOF
 chmod 0755 "$root/init"
 
-# stage 2: the real init (pid 1)
-cat >"$root/vm/init2.sh" <<'EOF'
-#!/bin/sh
-export PATH=/usr/local/bin:/bin:/sbin HOME=/root TERM=dumb
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mkdir -p /dev/pts /dev/shm
-mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
-mount -t tmpfs -o mode=1777 shm /dev/shm
-mount -t tmpfs -o mode=0755 tmpfs /run
-mount -t tmpfs -o mode=1777 tmpfs /tmp
-mount -t cgroup2 cgroup2 /sys/fs/cgroup
-dmesg -n 1   # keep kernel messages (the OOM killer's) off the console while TAP prints
-hostname husk-vm
-ip link set lo up 2>/dev/null
-echo "# husk-vm: kernel $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime) s at init"
-while read -r ko; do
-  out=$(insmod "$ko" 2>&1) || echo "# husk-vm: insmod $ko: $out"
-done </etc/vm-modules
-echo "# husk-vm: modules: $(cut -d' ' -f1 /proc/modules | tr '\n' ' ')"
-echo "# husk-vm: cgroup.controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
-for c in cpu cpuset io memory pids hugetlb; do
-  grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || continue
-  out=$(echo "+$c" 2>&1 >/sys/fs/cgroup/cgroup.subtree_control) || echo "# husk-vm: enabling $c failed: $out"
-done
-echo "# husk-vm: cgroup.subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
-# a guest watchdog, should the host side lose track of this VM
-(sleep 300; echo "# husk-vm: watchdog: still running after 300 s, powering off"; poweroff -f) &
-sh /vm/checks.sh
-echo "# husk-vm: checks exited $? at uptime $(cut -d' ' -f1 /proc/uptime) s"
-echo "# husk-vm: done"
-sync
-poweroff -f
-EOF
+# stage 2: the real init (pid 1); the kernel command line picks the cgroup layout
+cp "$here/init2.sh" "$root/vm/init2.sh"
 chmod 0755 "$root/vm/init2.sh"
 
 # a console node for the kernel to open before devtmpfs is mounted

@@ -1,8 +1,11 @@
-// Boots the cgroup-v2 VM (test/vm/build-image.sh makes the kernel and initramfs) under
-// qemu, captures the serial console, enforces a wall timeout and parses the TAP that
-// test/vm/checks.sh prints inside.
+// Boots the VM (test/vm/build-image.sh makes the kernel and initramfs) under qemu,
+// captures the serial console, enforces a wall timeout and parses the TAP that the check
+// script prints inside. The kernel command line picks the host's cgroup layout (one image
+// for both, see test/vm/init2.sh):
+//   v2  cgroup_no_v1=all, cgroup2 on /sys/fs/cgroup, test/vm/checks.sh
+//   v1  husk.cgroup=v1, pure cgroup v1 (no cgroup2), test/vm/checks-v1.sh
 //
-//   node_modules/.bin/bun test/vm/run-vm.ts      # build (cached), boot, print the console and a summary
+//   node_modules/.bin/bun test/vm/run-vm.ts [v2|v1]   # build (cached), boot, print the console and a summary
 //
 // Environment:
 //   HUSK_VM_ACCEL=auto|kvm|tcg   auto (default): kvm when /dev/kvm opens read-write and the
@@ -17,7 +20,20 @@ import { join, resolve } from "node:path";
 export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
 export const VM_CACHE = join(REPO_ROOT, "test", ".fixtures", "vm");
 const BUILD_SCRIPT = join(import.meta.dir, "build-image.sh");
-const CHECKS_SCRIPT = join(import.meta.dir, "checks.sh");
+
+export type CgroupLayout = "v2" | "v1";
+
+/** The check script each layout runs (the one whose descriptions expectedChecks reads). */
+export const CHECKS_SCRIPT: Record<CgroupLayout, string> = {
+  v2: join(import.meta.dir, "checks.sh"),
+  v1: join(import.meta.dir, "checks-v1.sh"),
+};
+
+/** The kernel command line of each layout; init2.sh reads husk.cgroup= from it. */
+export function kernelCmdline(layout: CgroupLayout): string {
+  const cgroup = layout === "v1" ? "husk.cgroup=v1" : "cgroup_no_v1=all";
+  return `console=ttyS0 ${cgroup} panic=-1 quiet`;
+}
 
 export interface TapLine {
   n: number;
@@ -94,10 +110,11 @@ export function parseTap(text: string): Tap {
 }
 
 /**
- * The check descriptions checks.sh can print, in order, read from its source: the first
- * string argument of every `ok`, `notok` and `check` call ($PARENT is husk-vm).
+ * The check descriptions a check script can print, in order, read from its source: the
+ * first string argument of every `ok`, `notok` and `check` call ($PARENT is husk-vm).
+ * `source` is the script's text (default: checks.sh, the v2 one).
  */
-export function expectedChecks(source = readFileSync(CHECKS_SCRIPT, "utf8")): string[] {
+export function expectedChecks(source = readFileSync(CHECKS_SCRIPT.v2, "utf8")): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const m of source.matchAll(/^\s*(?:[^#\n]*?[;&|)]\s*)?(?:ok|notok|check)\s+"((?:[^"\\]|\\.)*)"/gm)) {
@@ -143,6 +160,8 @@ export interface RunOptions {
   /** "auto" (default, from HUSK_VM_ACCEL), "kvm" or "tcg". */
   accel?: string;
   memoryMb?: number;
+  /** The host's cgroup layout: "v2" (default) or "v1". */
+  cgroup?: CgroupLayout;
   /** Called with each piece of console output as it arrives. */
   onOutput?: (chunk: string) => void;
 }
@@ -174,7 +193,7 @@ async function bootOnce(opts: RunOptions, accel: "kvm" | "tcg"): Promise<VmResul
     "-no-reboot",
     "-kernel", opts.kernel,
     "-initrd", opts.initrd,
-    "-append", "console=ttyS0 cgroup_no_v1=all panic=-1 quiet",
+    "-append", kernelCmdline(opts.cgroup ?? "v2"),
   ];
   // qemu runs under timeout(1) as well: should this process die without killing it, qemu
   // still goes at the deadline (and the guest powers itself off after 300 s anyway).
@@ -251,14 +270,19 @@ export function timingSummary(r: VmResult): string {
 }
 
 if (import.meta.main) {
+  const layout = (process.argv[2] ?? "v2") as CgroupLayout;
+  if (layout !== "v2" && layout !== "v1") {
+    console.error(`usage: bun test/vm/run-vm.ts [v2|v1] (not "${layout}")`);
+    process.exit(2);
+  }
   const img = buildImage();
   if (img.message) console.error(img.message);
   if (img.status !== "ok") {
     console.error(`run-vm: image ${img.status}`);
     process.exit(img.status === "skip" ? 77 : 1);
   }
-  console.error(`run-vm: image ready in ${(img.ms / 1000).toFixed(1)} s; booting ${img.kernel}`);
-  const r = await runVm({ kernel: img.kernel, initrd: img.initrd, onOutput: (s) => process.stdout.write(s) });
+  console.error(`run-vm: image ready in ${(img.ms / 1000).toFixed(1)} s; booting ${img.kernel} (cgroup ${layout})`);
+  const r = await runVm({ kernel: img.kernel, initrd: img.initrd, cgroup: layout, onOutput: (s) => process.stdout.write(s) });
   const bad = r.tap.lines.filter((l) => !l.ok);
   console.error(`\nrun-vm: ${timingSummary(r)}; qemu exit ${r.exitCode}${r.timedOut ? ", TIMED OUT (killed)" : ""}`);
   if (r.qemuStderr) console.error(`run-vm: qemu stderr: ${r.qemuStderr}`);

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { controllerHome } from "../../cgroups/home.ts";
 import { resourceWrites } from "../../cgroups/placement.ts";
 import { addon } from "../../native/addon.ts";
+import type { CgroupWrite } from "../../cgroups/writes.ts";
 import type { LinuxResources } from "../spec.ts";
 import { dirForController } from "../../runtime/cgroup-paths.ts";
 import { HuskError } from "../../runtime/errors.ts";
@@ -139,9 +140,31 @@ export function containerStats(state: ContainerState) {
   };
 }
 
+/**
+ * v1 insists on memory.limit_in_bytes <= memory.memsw.limit_in_bytes after every write.
+ * When the new memsw is at least the current limit, write memsw first (raising both);
+ * otherwise the limit first (lowering). A new cgroup starts unlimited, so create always
+ * writes the limit first, which is the order the mapping gives.
+ */
+export function orderMemoryWrites(writes: CgroupWrite[], read = (p: string) => readFileSync(p, "utf8")): CgroupWrite[] {
+  const limit = writes.findIndex((w) => w.path.endsWith("/memory.limit_in_bytes"));
+  const memsw = writes.findIndex((w) => w.path.endsWith("/memory.memsw.limit_in_bytes"));
+  if (limit < 0 || memsw < 0) return writes;
+  let current: number;
+  try {
+    current = Number(read(writes[limit]!.path).trim());
+  } catch {
+    return writes;
+  }
+  if (Number(writes[memsw]!.value) < current) return writes;
+  const out = writes.filter((_, i) => i !== memsw);
+  out.splice(out.findIndex((w) => w === writes[limit]), 0, writes[memsw]!);
+  return out;
+}
+
 /** `update`: the same knob mapping as at create, written by the addon (C). */
 export function updateResources(state: ContainerState, resources: LinuxResources): void {
-  const writes = resourceWrites(resources, controllerHome(state.cgroup, addon().features().cgroupMode));
+  const writes = orderMemoryWrites(resourceWrites(resources, controllerHome(state.cgroup, addon().features().cgroupMode)));
   try {
     addon().writeCgroupFiles(writes.map((w) => [w.path, w.value]));
   } catch (e) {
