@@ -83,8 +83,8 @@ export function runtimeFeatures(opts: FeaturesOptions): Features {
     linux: {
       namespaces: [...NAMESPACE_TYPES].sort(),
       capabilities: [...CAPABILITY_NAMES],
-      // husk drives cgroupfs directly; it has no systemd cgroup driver and no rdma controller support.
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false },
+      // husk drives cgroupfs directly (no systemd driver); rdma limits go to rdma.max (src/cgroups/knobs.ts).
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
       seccomp: {
         enabled: opts.seccompAvailable,
         actions: [...SECCOMP_ACTIONS],

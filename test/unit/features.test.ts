@@ -80,7 +80,7 @@ describe("runtimeFeatures", () => {
   });
 
   test("cgroup and security modules", () => {
-    expect(f.linux.cgroup).toEqual({ v1: true, v2: true, systemd: false, systemdUser: false, rdma: false });
+    expect(f.linux.cgroup).toEqual({ v1: true, v2: true, systemd: false, systemdUser: false, rdma: true });
     expect(f.linux.apparmor).toEqual({ enabled: false });
     expect(f.linux.selinux).toEqual({ enabled: false });
     expect(f.linux.intelRdt).toEqual({ enabled: false });
