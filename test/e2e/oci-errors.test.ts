@@ -3,172 +3,19 @@
 // cgroup dir, no process, no mount. Each test has its own --root (tempRoot) and its own
 // linux.cgroupsPath (ownCgroupParent), and checks the host right after the failure.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBusyboxRootfs, makeBundle, ociSpec, type SpecOptions } from "../fixtures/busybox-rootfs.ts";
-import { ownCgroupParent, removeTestCgroups, testCgroupDirs } from "../helpers/cgroup.ts";
-import { huskBin, removeTempRoot, type RunHuskOptions, type RunResult, runSync, tempRoot } from "../helpers/husk.ts";
+import { makeBundle, ociSpec, type SpecOptions } from "../fixtures/busybox-rootfs.ts";
+import { ownCgroupParent, testCgroupDirs } from "../helpers/cgroup.ts";
+import { runSync, tempRoot } from "../helpers/husk.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
+import { safeReaddir, useOciCli } from "./support/oci-cli.ts";
 
 setDefaultTimeout(60_000);
 
-const isRoot = process.getuid?.() === 0;
-const hasTools = Bun.which("timeout") !== null && Bun.which("mkfifo") !== null;
-const skipReason = !isRoot ? "needs root (namespaces, cgroups)" : !hasTools ? "needs timeout(1) and mkfifo(1) on the host" : "";
-const skip = skipReason !== "";
-if (skip) console.warn(`${import.meta.file}: skipped: ${skipReason}`);
-
-let rootfs = "";
-let work = "";
-let before: HostSnapshot;
-const roots: string[] = [];
-const cgNames: string[] = [];
-let ioSeq = 0;
-
-beforeAll(async () => {
-  if (skip) return;
-  rootfs = await ensureBusyboxRootfs();
-  work = mkdtempSync(join(tmpdir(), "husk-e2e-err-"));
-  chmodSync(work, 0o755);
-  pinHuskBinary();
-  before = snapshotHost({ paths: [work] });
-});
-
-// A test that failed half-way may leave a container: delete it through husk so that the
-// next tests start clean (a leak of husk's own delete still shows in the final check).
-let firstRootOfTest = 0;
-beforeEach(() => {
-  firstRootOfTest = roots.length;
-});
-afterEach(() => {
-  if (skip) return;
-  for (const root of roots.slice(firstRootOfTest)) deleteAll(root);
-});
-
-afterAll(() => {
-  if (skip) return;
-  try {
-    assertNoLeaks(before, { paths: [work, ...roots] });
-    const left = roots.flatMap(stateLeftovers);
-    if (left.length) throw new Error(`state files left behind:\n  ${left.join("\n  ")}`);
-  } finally {
-    for (const root of roots) deleteAll(root);
-    for (const name of cgNames) {
-      try {
-        removeTestCgroups(name);
-      } catch (e) {
-        console.error(String(e));
-      }
-    }
-    for (const root of roots) removeTempRoot(root);
-    if (work) rmSync(work, { recursive: true, force: true });
-  }
-});
-
-// ---------------------------------------------------------------------------------------
-// Local helpers
-
-/** The husk executable under test: a private copy of dist/husk, see pinHuskBinary(). */
-let bin = "";
-
-/** `husk <args>` through the pinned copy (same options and result as runHusk). */
-function husk(args: string[], opts: RunHuskOptions = {}): RunResult {
-  return runSync([bin, ...args], opts);
-}
-
-/**
- * Run a private copy of dist/husk: other people rebuild dist/husk while suites run, and
- * exec of a file being rewritten fails with ETXTBSY. The copy is taken once per suite.
- */
-function pinHuskBinary(): void {
-  const src = huskBin(); // fails early and clearly when dist/husk is missing
-  const dst = join(work, "husk");
-  copyFileSync(src, dst);
-  chmodSync(dst, 0o755);
-  bin = dst;
-  const probe = husk(["oci", "features"]);
-  if (probe.exitCode !== 0) throw new Error(`copy of ${src} does not run: ${probe.stderr}`);
-}
-
-// (Same conventions as oci-lifecycle.test.ts.)
-
-function deleteAll(root: string): void {
-  for (const id of husk(["oci", "--root", root, "list", "--quiet"]).stdout.split("\n").filter(Boolean))
-    runDetached(root, ["delete", "--force", id]);
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** Files under a --root other than the containers/ dir itself (which husk keeps). */
-function stateLeftovers(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of safeReaddir(dir)) {
-      const p = join(dir, e);
-      out.push(p);
-      walk(p);
-    }
-  };
-  walk(join(root, "containers"));
-  for (const e of safeReaddir(root)) if (e !== "containers") out.push(join(root, e));
-  return out;
-}
-
-function oci(root: string, args: string[]): RunResult {
-  return husk(["oci", "--root", root, ...args], { timeoutMs: 30_000 });
-}
-
-/** Like oci(), but stdout/stderr go to files: for commands that leave a container running. */
-function runDetached(root: string, args: string[]): RunResult {
-  const base = join(work, `io-${++ioSeq}`);
-  const outFd = openSync(`${base}.out`, "w");
-  const errFd = openSync(`${base}.err`, "w");
-  let res;
-  try {
-    res = Bun.spawnSync([bin, "oci", "--root", root, ...args], {
-      stdin: "ignore",
-      stdout: outFd,
-      stderr: errFd,
-      timeout: 30_000,
-      killSignal: "SIGKILL",
-    });
-  } finally {
-    closeSync(outFd);
-    closeSync(errFd);
-  }
-  return {
-    exitCode: res.exitCode,
-    signalCode: res.signalCode == null ? null : String(res.signalCode),
-    stdout: readFileSync(`${base}.out`, "utf8"),
-    stderr: readFileSync(`${base}.err`, "utf8"),
-  };
-}
-
-function expectOk(res: RunResult, stdout?: string): void {
-  expect({ exitCode: res.exitCode, stderr: res.stderr, signal: res.signalCode }).toEqual({ exitCode: 0, stderr: "", signal: null });
-  if (stdout !== undefined) expect(res.stdout).toBe(stdout);
-}
-
-/** An error of the OCI face: exit 1, nothing on stdout, one line on stderr starting with "husk: ". */
-function expectError(res: RunResult, ...contains: (string | RegExp)[]): string {
-  expect(res.signalCode).toBeNull();
-  expect(res.stdout).toBe("");
-  expect(res.stderr).toMatch(/^husk: [^\n]+\n$/);
-  for (const c of contains) {
-    if (typeof c === "string") expect(res.stderr).toContain(c);
-    else expect(res.stderr).toMatch(c);
-  }
-  expect(res.exitCode).toBe(1);
-  return res.stderr;
-}
+const cli = useOciCli("err", import.meta.file);
+const { skip, roots, cgNames, oci, runDetached, expectOk, expectError, alive, readFifo } = cli;
 
 function status(root: string, id: string): { status: string; pid: number } {
   const res = oci(root, ["state", id]);
@@ -184,22 +31,6 @@ function waitStatus(root: string, id: string, want: string, timeoutMs = 15_000):
     if (Date.now() > deadline) throw new Error(`container ${id} still ${s} after ${timeoutMs} ms (wanted ${want})`);
     Bun.sleepSync(20);
   }
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const st = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-    return st !== "Z" && st !== "X";
-  } catch {
-    return false;
-  }
-}
-
-function readFifo(path: string, timeoutSec = 15): string {
-  const res = runSync(["timeout", String(timeoutSec), "cat", path], { timeoutMs: (timeoutSec + 5) * 1000 });
-  if (res.exitCode !== 0) throw new Error(`nothing written to ${path} within ${timeoutSec} s (exit ${res.exitCode}): ${res.stderr}`);
-  return res.stdout;
 }
 
 interface Box {
@@ -218,7 +49,7 @@ type BoxOpts = Partial<SpecOptions> & { config?: (c: Record<string, any>) => voi
 
 /** A test's --root, cgroupsPath and bundle (host dir bind-mounted on the container's /tmp). */
 function box(name: string, opts: BoxOpts = {}): Box {
-  const dir = join(work, name);
+  const dir = join(cli.work, name);
   const out = join(dir, "out");
   mkdirSync(out, { recursive: true });
   chmodSync(out, 0o777);
@@ -233,7 +64,7 @@ function box(name: string, opts: BoxOpts = {}): Box {
   }) as Record<string, any>;
   spec.mounts.push({ destination: "/tmp", type: "bind", source: out, options: ["rbind", "rw"] });
   tweak?.(spec);
-  const bundle = makeBundle({ rootfs, dir: join(dir, "bundle"), config: spec });
+  const bundle = makeBundle({ rootfs: cli.rootfs, dir: join(dir, "bundle"), config: spec });
   return {
     name,
     id: name,
@@ -241,7 +72,7 @@ function box(name: string, opts: BoxOpts = {}): Box {
     dir,
     out,
     bundle,
-    snap: snapshotHost({ root, paths: [work] }),
+    snap: snapshotHost({ root, paths: [cli.work] }),
     stateDir: join(root, "containers", name),
     fifo(n: string) {
       const p = join(out, n);

@@ -10,170 +10,19 @@
 // it open, so those commands run with stdout/stderr redirected to files, never to pipes
 // (a pipe would only reach EOF when the container exits).
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBusyboxRootfs, makeBundle, ociSpec, type SpecOptions } from "../fixtures/busybox-rootfs.ts";
-import { ownCgroupParent, ownHierarchies, removeTestCgroups, testCgroupDirs } from "../helpers/cgroup.ts";
-import { huskBin, removeTempRoot, type RunHuskOptions, type RunResult, runSync, tempRoot } from "../helpers/husk.ts";
+import { makeBundle, ociSpec, type SpecOptions } from "../fixtures/busybox-rootfs.ts";
+import { ownCgroupParent, ownHierarchies, testCgroupDirs } from "../helpers/cgroup.ts";
+import { runSync, tempRoot } from "../helpers/husk.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
+import { useOciCli } from "./support/oci-cli.ts";
 
 setDefaultTimeout(60_000);
 
-const isRoot = process.getuid?.() === 0;
-const hasTools = Bun.which("timeout") !== null && Bun.which("mkfifo") !== null;
-const skipReason = !isRoot ? "needs root (namespaces, cgroups)" : !hasTools ? "needs timeout(1) and mkfifo(1) on the host" : "";
-const skip = skipReason !== "";
-if (skip) console.warn(`${import.meta.file}: skipped: ${skipReason}`);
-
-let rootfs = "";
-let work = "";
-let before: HostSnapshot;
-const roots: string[] = [];
-const cgNames: string[] = [];
-let ioSeq = 0;
-
-beforeAll(async () => {
-  if (skip) return;
-  rootfs = await ensureBusyboxRootfs();
-  work = mkdtempSync(join(tmpdir(), "husk-e2e-life-"));
-  chmodSync(work, 0o755);
-  pinHuskBinary();
-  before = snapshotHost({ paths: [work] });
-});
-
-afterAll(() => {
-  if (skip) return;
-  try {
-    assertNoLeaks(before, { paths: [work, ...roots] });
-    const left = roots.flatMap(stateLeftovers);
-    if (left.length) throw new Error(`state files left behind:\n  ${left.join("\n  ")}`);
-  } finally {
-    // Best effort after a failure: husk first, then whatever it could not remove.
-    for (const root of roots) deleteAll(root);
-    for (const name of cgNames) {
-      try {
-        removeTestCgroups(name);
-      } catch (e) {
-        console.error(String(e));
-      }
-    }
-    for (const root of roots) removeTempRoot(root);
-    if (work) rmSync(work, { recursive: true, force: true });
-  }
-});
-
-// A test that failed half-way leaves its containers: delete them through husk so that
-// the next tests and the final leak check start clean (a leak of husk's own delete still
-// shows in the final check).
-// (Roots made in a describe's beforeAll are shared by its tests and cleaned by its afterAll.)
-let firstRootOfTest = 0;
-beforeEach(() => {
-  firstRootOfTest = roots.length;
-});
-afterEach(() => {
-  if (skip) return;
-  for (const root of roots.slice(firstRootOfTest)) deleteAll(root);
-});
-
-function deleteAll(root: string): void {
-  for (const id of husk(["oci", "--root", root, "list", "--quiet"]).stdout.split("\n").filter(Boolean))
-    runDetached(root, ["delete", "--force", id]);
-}
-
-// ---------------------------------------------------------------------------------------
-// Local helpers
-
-/** The husk executable under test: a private copy of dist/husk, see pinHuskBinary(). */
-let bin = "";
-
-/** `husk <args>` through the pinned copy (same options and result as runHusk). */
-function husk(args: string[], opts: RunHuskOptions = {}): RunResult {
-  return runSync([bin, ...args], opts);
-}
-
-/**
- * Run a private copy of dist/husk: other people rebuild dist/husk while suites run, and
- * exec of a file being rewritten fails with ETXTBSY. The copy is taken once per suite.
- */
-function pinHuskBinary(): void {
-  const src = huskBin(); // fails early and clearly when dist/husk is missing
-  const dst = join(work, "husk");
-  copyFileSync(src, dst);
-  chmodSync(dst, 0o755);
-  bin = dst;
-  const probe = husk(["oci", "features"]);
-  if (probe.exitCode !== 0) throw new Error(`copy of ${src} does not run: ${probe.stderr}`);
-}
-
-/** Files under a --root other than the containers/ dir itself (which husk keeps). */
-function stateLeftovers(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of safeReaddir(dir)) {
-      const p = join(dir, e);
-      out.push(p);
-      walk(p);
-    }
-  };
-  walk(join(root, "containers"));
-  for (const e of safeReaddir(root)) if (e !== "containers") out.push(join(root, e));
-  return out;
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** `husk oci --root <root> <args>` with stdio in pipes (the command must not leave a process holding them). */
-function oci(root: string, args: string[], opts: { stdin?: string } = {}): RunResult {
-  return husk(["oci", "--root", root, ...args], { stdin: opts.stdin, timeoutMs: 30_000 });
-}
-
-/** Like oci(), but stdout/stderr go to files: for commands that leave a container running. */
-function runDetached(root: string, args: string[], argv0 = bin, prefix = ["oci"]): RunResult {
-  const base = join(work, `io-${++ioSeq}`);
-  const outFd = openSync(`${base}.out`, "w");
-  const errFd = openSync(`${base}.err`, "w");
-  let res;
-  try {
-    res = Bun.spawnSync([argv0, ...prefix, "--root", root, ...args], {
-      stdin: "ignore",
-      stdout: outFd,
-      stderr: errFd,
-      timeout: 30_000,
-      killSignal: "SIGKILL",
-    });
-  } finally {
-    closeSync(outFd);
-    closeSync(errFd);
-  }
-  return {
-    exitCode: res.exitCode,
-    signalCode: res.signalCode == null ? null : String(res.signalCode),
-    stdout: readFileSync(`${base}.out`, "utf8"),
-    stderr: readFileSync(`${base}.err`, "utf8"),
-  };
-}
-
-function expectOk(res: RunResult, stdout?: string): void {
-  expect({ exitCode: res.exitCode, stderr: res.stderr, signal: res.signalCode }).toEqual({ exitCode: 0, stderr: "", signal: null });
-  if (stdout !== undefined) expect(res.stdout).toBe(stdout);
-}
-
-/** An error of the OCI face: exit 1, exactly one line on stderr starting with "husk: ". */
-function expectError(res: RunResult, ...contains: string[]): string {
-  expect(res.signalCode).toBeNull();
-  expect(res.exitCode).toBe(1);
-  expect(res.stderr).toMatch(/^husk: [^\n]+\n$/);
-  for (const c of contains) expect(res.stderr).toContain(c);
-  return res.stderr;
-}
+const cli = useOciCli("life", import.meta.file);
+const { skip, roots, cgNames, husk, oci, runDetached, expectOk, expectError, alive, readFifo } = cli;
 
 interface StateJson {
   ociVersion: string;
@@ -204,30 +53,12 @@ function waitStatus(root: string, id: string, want: string, timeoutMs = 15_000):
   }
 }
 
-/** Alive and not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const st = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-    return st !== "Z" && st !== "X";
-  } catch {
-    return false;
-  }
-}
-
 function waitGone(pid: number, timeoutMs = 15_000): void {
   const deadline = Date.now() + timeoutMs;
   while (alive(pid)) {
     if (Date.now() > deadline) throw new Error(`pid ${pid} still alive after ${timeoutMs} ms`);
     Bun.sleepSync(20);
   }
-}
-
-/** Reads a fifo the container writes to; bounded, event-driven (returns on the write). */
-function readFifo(path: string, timeoutSec = 15): string {
-  const res = runSync(["timeout", String(timeoutSec), "cat", path], { timeoutMs: (timeoutSec + 5) * 1000 });
-  if (res.exitCode !== 0) throw new Error(`nothing written to ${path} within ${timeoutSec} s (exit ${res.exitCode}): ${res.stderr}`);
-  return res.stdout;
 }
 
 interface Box {
@@ -251,7 +82,7 @@ interface Box {
  * the test dir in its cmdline (the leak check looks for it).
  */
 function box(name: string, script: string, opts: Partial<SpecOptions> & { config?: (c: Record<string, any>) => void } = {}): Box {
-  const dir = join(work, name);
+  const dir = join(cli.work, name);
   const out = join(dir, "out");
   mkdirSync(out, { recursive: true });
   chmodSync(out, 0o777);
@@ -263,7 +94,7 @@ function box(name: string, script: string, opts: Partial<SpecOptions> & { config
   const spec = ociSpec({ args: ["sh", "-c", script, join(dir, "tag")], cgroupsPath: cg, ...specOpts }) as Record<string, any>;
   spec.mounts.push({ destination: "/tmp", type: "bind", source: out, options: ["rbind", "rw"] });
   tweak?.(spec);
-  const bundle = makeBundle({ rootfs, dir: join(dir, "bundle"), config: spec });
+  const bundle = makeBundle({ rootfs: cli.rootfs, dir: join(dir, "bundle"), config: spec });
   return {
     name,
     id: name,
@@ -271,7 +102,7 @@ function box(name: string, script: string, opts: Partial<SpecOptions> & { config
     cg,
     out,
     bundle,
-    snap: snapshotHost({ root, paths: [work] }),
+    snap: snapshotHost({ root, paths: [cli.work] }),
     fifo(n: string) {
       const p = join(out, n);
       const r = runSync(["mkfifo", "-m", "0666", p]);
@@ -326,7 +157,7 @@ function forceDelete(b: Box, pids: number[] = []): void {
 
 describe.skipIf(skip)("oci spec", () => {
   test("writes config.json; a second call fails with 'already exists'", () => {
-    const dir = join(work, "spec");
+    const dir = join(cli.work, "spec");
     mkdirSync(dir, { recursive: true });
     const root = tempRoot();
     roots.push(root);
@@ -345,7 +176,7 @@ describe.skipIf(skip)("oci spec", () => {
   });
 
   test("defaults to the current directory", () => {
-    const dir = join(work, "spec-cwd");
+    const dir = join(cli.work, "spec-cwd");
     mkdirSync(dir, { recursive: true });
     const root = tempRoot();
     roots.push(root);
@@ -700,7 +531,7 @@ describe.skipIf(skip)("run", () => {
   test("foreground: init killed from outside (kill KILL) gives 137", async () => {
     const b = box("run-killed", "echo ready > /tmp/ready; exec sleep 1000");
     const ready = b.fifo("ready");
-    const proc = Bun.spawn([bin, "oci", "--root", b.root, "run", "--bundle", b.bundle, b.id], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+    const proc = Bun.spawn([cli.bin, "oci", "--root", b.root, "run", "--bundle", b.bundle, b.id], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     try {
       expect(readFifo(ready)).toBe("ready\n");
       expect(state(b.root, b.id).status).toBe("running");
@@ -744,10 +575,10 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
   });
 
   test("called as husk-oci and as runc (argv[0] symlinks)", () => {
-    const aliasDir = join(work, "alias-bin");
+    const aliasDir = join(cli.work, "alias-bin");
     mkdirSync(aliasDir, { recursive: true });
-    symlinkSync(bin, join(aliasDir, "husk-oci"));
-    symlinkSync(bin, join(aliasDir, "runc"));
+    symlinkSync(cli.bin, join(aliasDir, "husk-oci"));
+    symlinkSync(cli.bin, join(aliasDir, "runc"));
 
     for (const alias of ["husk-oci", "runc"]) {
       const b = box(`alias-${alias}`, "echo hello");
@@ -768,7 +599,7 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
   test("--log FILE --log-format json writes a JSON error line", () => {
     const root = tempRoot();
     roots.push(root);
-    const log = join(work, "husk-log.json");
+    const log = join(cli.work, "husk-log.json");
     const res = oci(root, ["--log", log, "--log-format", "json", "state", "nope"]);
     expect(res.stdout).toBe("");
     expectError(res, 'container "nope" does not exist');
@@ -786,7 +617,7 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
   test("--log FILE (text format) and global flags before the verb", () => {
     const root = tempRoot();
     roots.push(root);
-    const log = join(work, "husk-log.txt");
+    const log = join(cli.work, "husk-log.txt");
     const res = husk(["oci", "--log", log, "--root", root, "kill", "nope", "KILL"]);
     expectError(res, 'container "nope" does not exist');
     expect(readFileSync(log, "utf8")).toMatch(/^time="[^"]+" level=error msg="container \\"nope\\" does not exist"\n$/);
@@ -795,7 +626,7 @@ describe.skipIf(skip)("features, argv[0] aliases, --log", () => {
   test("a successful command writes nothing to --log", () => {
     const root = tempRoot();
     roots.push(root);
-    const log = join(work, "husk-log-ok.json");
+    const log = join(cli.work, "husk-log-ok.json");
     expectOk(oci(root, ["--log", log, "--log-format", "json", "list", "-q"]), "");
     expect(existsSync(log) ? readFileSync(log, "utf8") : "").toBe("");
   });
