@@ -2,7 +2,7 @@
 // Each gets a private store under a temp dir; the image is the busybox fixture imported
 // locally (no registry, no network).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBusyboxRootfs } from "../fixtures/busybox-rootfs.ts";
 import { huskBin, runSync } from "../helpers/husk.ts";
@@ -13,6 +13,10 @@ const work = mkdtempSync("/tmp/husk-clients-");
 const runtime = join(work, "husk-oci");
 const image = "localhost/husk-bb:1";
 let before: ReturnType<typeof snapshotHost>;
+// podman does not pass --root to a runtime it does not know, so husk uses its default
+// (/run/husk), as runc would use /run/runc. It must be empty again afterwards.
+const DEFAULT_ROOT = "/run/husk";
+const defaultRootExisted = existsSync(DEFAULT_ROOT);
 
 beforeAll(async () => {
   before = snapshotHost();
@@ -24,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
+  if (!defaultRootExisted && existsSync(DEFAULT_ROOT)) rmdirSync(DEFAULT_ROOT); // throws if anything was left in it
   assertNoLeaks(before);
 });
 
