@@ -1,0 +1,109 @@
+// Blobs by digest under <root>/blobs/sha256/<hex>, shared by every image. A blob is
+// streamed into <root>/ingest/<hex>.partial while it is hashed, and renamed into place
+// only when its digest and size match: nothing unverified is ever kept under blobs/.
+// A partial file left by an interrupted download is resumed (its bytes are re-hashed).
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { HuskError } from "../runtime/errors.ts";
+
+const SHA256 = /^sha256:([0-9a-f]{64})$/;
+
+export function digestHex(digest: string): string {
+  const m = SHA256.exec(digest);
+  if (!m) throw new HuskError(`unsupported or malformed digest "${digest}"`, "husk stores sha256 digests only");
+  return m[1]!;
+}
+
+export function sha256Of(data: Uint8Array | string): string {
+  return `sha256:${new Bun.CryptoHasher("sha256").update(data).digest("hex")}`;
+}
+
+export class ContentStore {
+  constructor(readonly root: string) {}
+
+  blobPath(digest: string): string {
+    return `${this.root}/blobs/sha256/${digestHex(digest)}`;
+  }
+
+  partialPath(digest: string): string {
+    return `${this.root}/ingest/${digestHex(digest)}.partial`;
+  }
+
+  has(digest: string): boolean {
+    return existsSync(this.blobPath(digest));
+  }
+
+  /** Bytes already downloaded for an interrupted ingest (for an HTTP Range request). */
+  resumeOffset(digest: string): number {
+    try {
+      return statSync(this.partialPath(digest)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Stream `chunks` into the store as `digest`. With `resume`, they continue the partial
+   * file's bytes. Throws (and drops the partial file) on a digest or size mismatch.
+   */
+  async ingest(digest: string, chunks: AsyncIterable<Uint8Array>, opts: { size?: number; resume?: boolean } = {}): Promise<string> {
+    const target = this.blobPath(digest);
+    if (existsSync(target)) return target;
+    mkdirSync(`${this.root}/ingest`, { recursive: true });
+    mkdirSync(`${this.root}/blobs/sha256`, { recursive: true });
+    const partial = this.partialPath(digest);
+    const hasher = new Bun.CryptoHasher("sha256");
+    let size = 0;
+    if (opts.resume && existsSync(partial)) {
+      const have = readFileSync(partial);
+      hasher.update(have);
+      size = have.length;
+    }
+    const fd = openSync(partial, opts.resume ? "a" : "w", 0o644);
+    try {
+      for await (const chunk of chunks) {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(fd, chunk, off);
+        hasher.update(chunk);
+        size += chunk.length;
+        if (opts.size !== undefined && size > opts.size) throw new HuskError(`blob ${digest}: more than the ${opts.size} bytes announced`);
+      }
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      if (e instanceof HuskError) rmSync(partial, { force: true });
+      throw e; // a broken stream keeps its partial file for a resume
+    }
+    closeSync(fd);
+    const got = `sha256:${hasher.digest("hex")}`;
+    if (got !== digest || (opts.size !== undefined && size !== opts.size)) {
+      unlinkSync(partial);
+      throw new HuskError(
+        got !== digest ? `blob ${digest}: content has digest ${got}` : `blob ${digest}: ${size} bytes, ${opts.size} announced`,
+        "the registry or archive served corrupt data; nothing was kept",
+      );
+    }
+    renameSync(partial, target);
+    return target;
+  }
+
+  /** Store bytes already in memory (manifests, configs). */
+  async put(data: Uint8Array, digest = sha256Of(data)): Promise<string> {
+    await this.ingest(digest, (async function* () {
+      yield data;
+    })(), { size: data.length });
+    return digest;
+  }
+
+  read(digest: string): Buffer {
+    try {
+      return readFileSync(this.blobPath(digest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new HuskError(`blob ${digest} is not in the content store`);
+      throw e;
+    }
+  }
+
+  remove(digest: string): void {
+    rmSync(this.blobPath(digest), { force: true });
+  }
+}
