@@ -60,6 +60,14 @@ function unescapeMount(p: string): string {
   return p.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
+/** "v2", "hybrid" (v1 controllers plus a cgroup2 mount), "v1", or "none", from the
+ * hierarchies we are part of (no extra syscalls on the create path). */
+export function cgroupMode(host: HostCgroups = hostCgroups()): "v2" | "hybrid" | "v1" | "none" {
+  const v2 = host.hierarchies.some((h) => h.unified);
+  const v1 = host.hierarchies.some((h) => !h.unified);
+  return v2 && v1 ? "hybrid" : v2 ? "v2" : v1 ? "v1" : "none";
+}
+
 /** The hierarchy a cgroup directory lives in (longest mount point that contains it). */
 export function hierarchyOf(dir: string, host: HostCgroups = hostCgroups()): Hierarchy | undefined {
   let best: Hierarchy | undefined;

@@ -45,3 +45,14 @@ describe("resolveCgroupsPath", () => {
     expect(() => resolveCgroupsPath("a/../../b", "id", hybrid)).toThrow('must not contain ".."');
   });
 });
+
+describe("cgroupMode", () => {
+  const host = (mounts: string, cgroup: string) => hostCgroups({ mounts, cgroup });
+  test("v2, hybrid, v1 and none from the hierarchies", async () => {
+    const { cgroupMode } = await import("../../src/runtime/cgroup-paths.ts");
+    expect(cgroupMode(hybrid)).toBe("hybrid");
+    expect(cgroupMode(host("cgroup2 /sys/fs/cgroup cgroup2 rw 0 0", "0::/x"))).toBe("v2");
+    expect(cgroupMode(host("cgroup /sys/fs/cgroup/pids cgroup rw,pids 0 0", "3:pids:/"))).toBe("v1");
+    expect(cgroupMode(host("", ""))).toBe("none");
+  });
+});

@@ -7,7 +7,7 @@ import { resourceWrites } from "../../cgroups/placement.ts";
 import { addon } from "../../native/addon.ts";
 import type { CgroupWrite } from "../../cgroups/writes.ts";
 import type { LinuxResources } from "../spec.ts";
-import { dirForController } from "../../runtime/cgroup-paths.ts";
+import { cgroupMode, dirForController } from "../../runtime/cgroup-paths.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import type { ContainerState } from "../../state/container-state.ts";
 import { cgroupPids } from "./cgroup-cleanup.ts";
@@ -164,7 +164,7 @@ export function orderMemoryWrites(writes: CgroupWrite[], read = (p: string) => r
 
 /** `update`: the same knob mapping as at create, written by the addon (C). */
 export function updateResources(state: ContainerState, resources: LinuxResources): void {
-  const writes = orderMemoryWrites(resourceWrites(resources, controllerHome(state.cgroup, addon().features().cgroupMode)));
+  const writes = orderMemoryWrites(resourceWrites(resources, controllerHome(state.cgroup, cgroupMode())));
   try {
     addon().writeCgroupFiles(writes.map((w) => [w.path, w.value]));
   } catch (e) {

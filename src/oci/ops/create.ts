@@ -2,7 +2,7 @@
 import { addon } from "../../native/addon.ts";
 import { controllerHome } from "../../cgroups/home.ts";
 import { cgroupLimits } from "../../cgroups/limits.ts";
-import { resolveCgroupsPath } from "../../runtime/cgroup-paths.ts";
+import { cgroupMode, resolveCgroupsPath } from "../../runtime/cgroup-paths.ts";
 import { type CoreEvent, coreFailure, runCore } from "../../runtime/core-runner.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import { buildPlan } from "../../runtime/plan-builder.ts";
@@ -48,8 +48,7 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       throw new HuskError("process.terminal is true but no --console-socket was given", "pass --console-socket, or set process.terminal to false");
     if (!spec.process?.terminal && opts.consoleSocket)
       throw new HuskError("--console-socket given but process.terminal is false", "drop --console-socket or set process.terminal to true");
-    const features = addon().features();
-    trace("create: addon loaded, features probed");
+    const mode = cgroupMode();
     cgroup = resolveCgroupsPath(spec.linux?.cgroupsPath, id);
     const annotations = spec.annotations ?? {};
     const plan = buildPlan({
@@ -63,8 +62,8 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       preserveFds: opts.preserveFds,
       noPivot: opts.noPivot,
       cgroup,
-      cgroupMode: features.cgroupMode,
-      ...cgroupLimits(spec, controllerHome(cgroup, features.cgroupMode)),
+      cgroupMode: mode,
+      ...cgroupLimits(spec, controllerHome(cgroup, mode)),
       seccomp: compileSeccomp(spec.linux?.seccomp),
       stateJson: hookStateBase(id, bundle.dir, spec.ociVersion, annotations),
     });
