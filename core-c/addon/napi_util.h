@@ -35,5 +35,6 @@ void husk_napi_export(napi_env env, napi_value exports, const char *name, napi_c
 void husk_addon_register_fd_ops(napi_env env, napi_value exports);
 void husk_addon_register_seccomp(napi_env env, napi_value exports);
 void husk_addon_register_features(napi_env env, napi_value exports);
+void husk_addon_register_node_ops(napi_env env, napi_value exports);
 
 #endif

@@ -25,6 +25,8 @@ export interface HuskAddon {
   memfdFromBuffer(name: string, data: Uint8Array): number;
   features(): KernelFeatures;
   writeCgroupFiles(writes: [string, string][]): void;
+  mknod(path: string, kind: "char" | "block", mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Uint8Array): void;
   compileSeccomp(profile: string): { bpf: Buffer; flags: number };
 }
 

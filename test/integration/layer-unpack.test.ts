@@ -83,3 +83,31 @@ describe("extractLayer on real tarballs", () => {
     });
   }
 });
+
+describe.skipIf(!root)("overlay form with the default fs-ops (addon mknod and lsetxattr)", () => {
+  test("whiteouts become 0/0 char devices, opaque dirs get the xattr, PAX xattrs and device nodes are kept", async () => {
+    const { makeTar, pax, chunked } = await import("../unit/layer-tar-writer.ts");
+    const layer = makeTar([
+      { name: "d/", type: "5", mode: 0o755 },
+      { name: "d/.wh..wh..opq", data: "" },
+      { name: "d/keep", data: "kept" },
+      { name: ".wh.gone", data: "" },
+      pax({ "SCHILY.xattr.user.note": "hello" }),
+      { name: "noted", data: "x" },
+      { name: "dev/", type: "5", mode: 0o755 },
+      { name: "dev/null2", type: "3", mode: 0o666, devmajor: 1, devminor: 3 },
+    ]);
+    const dest = join(work, "overlay-form");
+    const res = await extractLayer(chunked(layer, 64), dest, { root: true });
+    expect(res.skipped).toEqual([]);
+    const gone = lstatSync(join(dest, "gone"));
+    expect([gone.isCharacterDevice(), gone.rdev]).toEqual([true, 0]);
+    const nul = lstatSync(join(dest, "dev/null2"));
+    expect([nul.isCharacterDevice(), nul.rdev, nul.mode & 0o777]).toEqual([true, (1 << 8) | 3, 0o666]);
+    expect(readFileSync(join(dest, "d/keep"), "utf8")).toBe("kept");
+    const xattr = (path: string, name: string) =>
+      Bun.spawnSync(["python3", "-c", "import os,sys; sys.stdout.write(os.getxattr(sys.argv[1], sys.argv[2]).decode())", path, name]).stdout.toString();
+    expect(xattr(join(dest, "d"), "trusted.overlay.opaque")).toBe("y");
+    expect(xattr(join(dest, "noted"), "user.note")).toBe("hello");
+  });
+});

@@ -5,7 +5,6 @@
 
 import { constants } from "node:fs";
 import * as fsp from "node:fs/promises";
-import { HuskError } from "../../runtime/errors.ts";
 
 export type NodeKind = "file" | "dir" | "symlink" | "other";
 
@@ -33,14 +32,7 @@ export interface FsOps {
   lsetxattr(path: string, name: string, value: Uint8Array): Promise<void>;
 }
 
-export function needsAddon(op: string, path: string): HuskError {
-  return new HuskError(
-    `layer unpack: ${op} on ${path} needs addon support (Bun/Node have no ${op})`,
-    `add ${op} to core-c/addon, or pass fsOps that implement it`,
-  );
-}
-
-/** What Node/Bun offer; mknod and lsetxattr need the C addon. */
+/** What Node/Bun offer, plus mknod and lsetxattr from the C addon. */
 export function defaultFsOps(): FsOps {
   return {
     async lstat(path) {
@@ -80,8 +72,9 @@ export function defaultFsOps(): FsOps {
     async link(existing, path) {
       await fsp.link(existing, path);
     },
-    async mknod(path) {
-      throw needsAddon("mknod", path);
+    async mknod(path, kind, mode, major, minor) {
+      const { addon } = await import("../../native/addon.ts");
+      addon().mknod(path, kind, mode, major, minor);
     },
     async mkfifo(path, mode) {
       const { addon } = await import("../../native/addon.ts");
@@ -100,8 +93,9 @@ export function defaultFsOps(): FsOps {
     async lutimes(path, atime, mtime) {
       await fsp.lutimes(path, atime, mtime);
     },
-    async lsetxattr(path) {
-      throw needsAddon("lsetxattr", path);
+    async lsetxattr(path, name, value) {
+      const { addon } = await import("../../native/addon.ts");
+      addon().lsetxattr(path, name, value);
     },
   };
 }
