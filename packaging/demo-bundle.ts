@@ -8,5 +8,5 @@ const dir = resolve(process.argv[2] ?? "/tmp/husk-demo");
 const args = process.argv.length > 3 ? process.argv.slice(3) : ["/bin/sh", "-c", "echo hello from husk; uname -a; id; ps"];
 mkdirSync(dir, { recursive: true });
 const rootfs = await ensureBusyboxRootfs(`${dir}/rootfs`);
-makeBundle({ rootfs, dir, config: ociSpec({ args, cgroupsPath: `husk-demo-${process.pid}` }) });
+makeBundle({ rootfs, dir, config: ociSpec({ args, hostname: "husk-demo", cgroupsPath: `husk-demo-${process.pid}` }) });
 console.log(dir);
