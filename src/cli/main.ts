@@ -19,12 +19,16 @@ import { StartCommand } from "./oci/start.ts";
 import { StateCommand } from "./oci/state.ts";
 import { UpdateCommand } from "./oci/update.ts";
 import { VersionCommand } from "./version.ts";
+import { ImageInspectCommand } from "./image/inspect.ts";
+import { ImageLsCommand } from "./image/ls.ts";
+import { ImagePullCommand } from "./image/pull.ts";
+import { ImageRmCommand } from "./image/rm.ts";
 import { trace } from "../util/trace.ts";
 
 const COMMANDS = [
   CreateCommand, StartCommand, RunCommand, StateCommand, KillCommand, DeleteCommand, ListCommand, PsCommand,
   ExecCommand, PauseCommand, ResumeCommand, EventsCommand, UpdateCommand, FeaturesCommand, SpecCommand, VersionCommand,
-  OciHelpCommand,
+  OciHelpCommand, ImagePullCommand, ImageLsCommand, ImageRmCommand, ImageInspectCommand,
 ];
 
 /** All commands, or (when `args` names one exactly) just that one: clipanion's parser

@@ -50,6 +50,10 @@ export class LayerStore {
     return existsSync(`${this.dir(chain)}/meta.json`);
   }
 
+  remove(chain: string): void {
+    rmSync(this.dir(chain), { recursive: true, force: true });
+  }
+
   meta(chain: string): LayerMeta {
     return JSON.parse(readFileSync(`${this.dir(chain)}/meta.json`, "utf8")) as LayerMeta;
   }

@@ -1,10 +1,9 @@
 // The base of every `husk oci` command: runc's global flags and error handling.
 import { Command, Option } from "clipanion";
 import { HuskError } from "../../runtime/errors.ts";
-import { SpecError } from "../../oci/validate.ts";
 import { StateStore } from "../../state/store.ts";
 import { enableTrace } from "../../util/trace.ts";
-import { type LogTarget, logLine } from "../log.ts";
+import { type LogTarget, logLine, reportError } from "../log.ts";
 
 export abstract class OciCommand extends Command {
   root = Option.String("--root", process.env.HUSK_ROOT ?? "/run/husk", { description: "state directory (default /run/husk)" });
@@ -34,10 +33,7 @@ export abstract class OciCommand extends Command {
         throw new HuskError("--systemd-cgroup is not supported: husk manages cgroups through cgroupfs", "drop the flag (containerd: SystemdCgroup = false)");
       return (await this.run()) ?? 0;
     } catch (e) {
-      const msg = e instanceof HuskError ? e.render() : e instanceof SpecError ? e.message : (e as Error).message ?? String(e);
-      logLine(this.target(), "error", msg, this.context.stderr);
-      if (this.debug && !(e instanceof HuskError) && e instanceof Error && e.stack) this.context.stderr.write(`${e.stack}\n`);
-      return e instanceof HuskError ? e.exitCode : 1;
+      return reportError(e, this.target(), this.context.stderr);
     }
   }
 }
