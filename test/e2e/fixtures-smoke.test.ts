@@ -130,6 +130,15 @@ describe("leak checks", () => {
     mkdirSync(stateDir);
     // A process whose command line mentions a test dir.
     const proc = Bun.spawn(["sh", "-c", "read x", join(work, "leaky")], { stdin: "pipe", stdout: "ignore" });
+    // spawn can return before the child has exec'd: wait (bounded) for its command line.
+    const cmdline = () => {
+      try {
+        return readFileSync(`/proc/${proc.pid}/cmdline`, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    for (let i = 0; i < 200 && !cmdline().includes("leaky"); i++) await Bun.sleep(5);
     try {
       const leaks = findLeaks(snap);
       expect(leaks).toContain(`cgroup: ${cgDir}`);
