@@ -20,6 +20,7 @@ import { StateCommand } from "./oci/state.ts";
 import { UpdateCommand } from "./oci/update.ts";
 import { VersionCommand } from "./version.ts";
 import { ImageInspectCommand } from "./image/inspect.ts";
+import { ImageLoadCommand } from "./image/load.ts";
 import { ImageLsCommand } from "./image/ls.ts";
 import { ImagePullCommand } from "./image/pull.ts";
 import { ImageRmCommand } from "./image/rm.ts";
@@ -28,7 +29,7 @@ import { trace } from "../util/trace.ts";
 const COMMANDS = [
   CreateCommand, StartCommand, RunCommand, StateCommand, KillCommand, DeleteCommand, ListCommand, PsCommand,
   ExecCommand, PauseCommand, ResumeCommand, EventsCommand, UpdateCommand, FeaturesCommand, SpecCommand, VersionCommand,
-  OciHelpCommand, ImagePullCommand, ImageLsCommand, ImageRmCommand, ImageInspectCommand,
+  OciHelpCommand, ImagePullCommand, ImageLsCommand, ImageRmCommand, ImageInspectCommand, ImageLoadCommand,
 ];
 
 /** All commands, or (when `args` names one exactly) just that one: clipanion's parser

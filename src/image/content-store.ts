@@ -86,6 +86,35 @@ export class ContentStore {
     return target;
   }
 
+  /** Store a stream whose digest is not known in advance (docker-archive layers);
+   * returns its digest and size. */
+  async ingestAny(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number }> {
+    mkdirSync(`${this.root}/ingest`, { recursive: true });
+    mkdirSync(`${this.root}/blobs/sha256`, { recursive: true });
+    const tmp = `${this.root}/ingest/unknown-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.partial`;
+    const hasher = new Bun.CryptoHasher("sha256");
+    let size = 0;
+    const fd = openSync(tmp, "w", 0o644);
+    try {
+      for await (const chunk of chunks) {
+        let off = 0;
+        while (off < chunk.length) off += writeSync(fd, chunk, off);
+        hasher.update(chunk);
+        size += chunk.length;
+      }
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    const digest = `sha256:${hasher.digest("hex")}`;
+    if (this.has(digest)) unlinkSync(tmp);
+    else renameSync(tmp, this.blobPath(digest));
+    return { digest, size };
+  }
+
   /** Store bytes already in memory (manifests, configs). */
   async put(data: Uint8Array, digest = sha256Of(data)): Promise<string> {
     await this.ingest(digest, (async function* () {
