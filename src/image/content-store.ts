@@ -17,6 +17,21 @@ export function sha256Of(data: Uint8Array | string): string {
   return `sha256:${new Bun.CryptoHasher("sha256").update(data).digest("hex")}`;
 }
 
+/** Writes every chunk to fd and the hasher; `check` sees the running size after each
+ * chunk (and may throw to stop). Returns the bytes written. */
+async function writeHashed(fd: number, chunks: AsyncIterable<Uint8Array>, hasher: Bun.CryptoHasher, start: number, check?: (size: number) => void): Promise<number> {
+  let size = start;
+  for await (const chunk of chunks) {
+    let off = 0;
+    while (off < chunk.length) off += writeSync(fd, chunk, off);
+    hasher.update(chunk);
+    size += chunk.length;
+    check?.(size);
+  }
+  fsyncSync(fd);
+  return size;
+}
+
 export class ContentStore {
   constructor(readonly root: string) {}
 
@@ -60,14 +75,9 @@ export class ContentStore {
     }
     const fd = openSync(partial, opts.resume ? "a" : "w", 0o644);
     try {
-      for await (const chunk of chunks) {
-        let off = 0;
-        while (off < chunk.length) off += writeSync(fd, chunk, off);
-        hasher.update(chunk);
-        size += chunk.length;
-        if (opts.size !== undefined && size > opts.size) throw new HuskError(`blob ${digest}: more than the ${opts.size} bytes announced`);
-      }
-      fsyncSync(fd);
+      size = await writeHashed(fd, chunks, hasher, size, (n) => {
+        if (opts.size !== undefined && n > opts.size) throw new HuskError(`blob ${digest}: more than the ${opts.size} bytes announced`);
+      });
     } catch (e) {
       closeSync(fd);
       if (e instanceof HuskError) rmSync(partial, { force: true });
@@ -96,13 +106,7 @@ export class ContentStore {
     let size = 0;
     const fd = openSync(tmp, "w", 0o644);
     try {
-      for await (const chunk of chunks) {
-        let off = 0;
-        while (off < chunk.length) off += writeSync(fd, chunk, off);
-        hasher.update(chunk);
-        size += chunk.length;
-      }
-      fsyncSync(fd);
+      size = await writeHashed(fd, chunks, hasher, 0);
     } catch (e) {
       closeSync(fd);
       rmSync(tmp, { force: true });
