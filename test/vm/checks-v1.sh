@@ -215,20 +215,7 @@ fi
 cleanup sharepids
 
 # --- pids.limit 5 stops a loop forking 8 background sleeps ----------------------------------
-mkbundle forks '["/bin/sh","-c","i=0; while [ $i -lt 8 ]; do sleep 30 & i=$((i+1)); done; echo forked-all"]' '{ "pids": { "limit": 5 } }'
-hk run --bundle "$B" forks
-case "$OUT" in
-*forked-all*) notok "pids.limit 5: forking 8 background sleeps fails" "all 8 forks succeeded; $(said run)" ;;
-*)
-  if [ "$RC" -ne 0 ] && echo "$OUT $ERR" | grep -qi "fork"; then
-    ok "pids.limit 5: forking 8 background sleeps fails"
-  else
-    notok "pids.limit 5: forking 8 background sleeps fails" "no fork failure seen; $(said run)"
-  fi
-  ;;
-esac
-comment "fork loop: exit $RC: $(oneline "$OUT $ERR")"
-after_delete forks
+check_fork_limit
 
 # --- a running container: every hierarchy, pause/resume, update, events --stats -------------
 mkbundle frz '["/bin/sh","-c","while :; do :; done"]' '{ "memory": { "limit": 104857600 }, "pids": { "limit": 100 } }'

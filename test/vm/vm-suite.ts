@@ -6,6 +6,7 @@
 // Skipped (with the reason) only when qemu or the kernel cannot be obtained.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { buildImage, CHECKS_SCRIPT, type CgroupLayout, expectedChecks, runVm, timingSummary, type VmResult } from "./run-vm.ts";
 
 const TIMEOUT_S = Number(process.env.HUSK_VM_TIMEOUT_S ?? 240);
@@ -24,7 +25,9 @@ export function vmSuite(layout: CgroupLayout, title: string): void {
   if (skipReason) console.warn(`${label} tests skipped: ${skipReason}`);
 
   const script = CHECKS_SCRIPT[layout];
-  const checks = expectedChecks(readFileSync(script, "utf8"));
+  // Checks shared by both layouts live in checks-lib.sh, which each script sources.
+  const lib = join(dirname(script), "checks-lib.sh");
+  const checks = expectedChecks(`${readFileSync(script, "utf8")}\n${readFileSync(lib, "utf8")}`);
   let vm: VmResult | undefined;
   let consoleShown = false;
 
