@@ -5,20 +5,17 @@ import type { ContainerState } from "../../state/container-state.ts";
 import type { StateStore } from "../../state/store.ts";
 import { killCgroup, removeCgroups } from "./cgroup-cleanup.ts";
 import { runHooks } from "./start.ts";
+import { setFrozen } from "./cgroup-control.ts";
 import { containerStatus, freezerFile } from "./status.ts";
-import { writeFileSync } from "node:fs";
-
-export function thaw(state: ContainerState): void {
-  const f = freezerFile(state);
-  if (!f) return;
-  try {
-    writeFileSync(f.path, f.path.endsWith("freezer.state") ? "THAWED" : "0");
-  } catch {}
-}
 
 /** Kill init (and with a pid namespace, everything dies with it) and wait for the end. */
 export function killAndWait(state: ContainerState): void {
-  thaw(state);
+  // A frozen container cannot die: thaw it first (best effort; the kill says if it failed).
+  if (freezerFile(state)) {
+    try {
+      setFrozen(state, false);
+    } catch {}
+  }
   addon().killPid(state.pid, 9);
   if (!addon().waitPidExit(state.pid, 10_000)) throw new HuskError(`container "${state.id}": pid ${state.pid} did not exit after SIGKILL`);
   // Without a private pid namespace, other processes may remain in the cgroup.
