@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { lazyClipanionContext } from "./clipanion-lazy-context.ts";
 
 const root = resolve(import.meta.dir, "..");
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -30,16 +31,24 @@ const version = (await Bun.file(join(root, "package.json")).json()).version as s
 
 step("C core (cmake-js)", bin("cmake-js"), ["compile", "--directory", "core-c", "--out", "build", "--config", "Release"]);
 mkdirSync(join(root, "dist"), { recursive: true });
-step("single executable (bun build --compile)", bin("bun"), [
-  "build",
-  "--compile",
-  "--minify",
-  "--bytecode",
-  "--sourcemap=none",
-  ...(target ? [`--target=${target}`] : []),
-  `--define=HUSK_BUILD_VERSION=${JSON.stringify(version)}`,
-  `--define=HUSK_BUILD_COMMIT=${JSON.stringify(gitCommit())}`,
-  "src/cli/main.ts",
-  "--outfile",
-  "dist/husk",
-]);
+// The bundler API rather than `bun build`: the executable needs a plugin (see
+// clipanion-lazy-context.ts).
+const t0 = performance.now();
+const result = await Bun.build({
+  entrypoints: [join(root, "src/cli/main.ts")],
+  compile: { outfile: join(root, "dist/husk"), ...(target ? { target: target as Bun.Build.Target } : {}) },
+  minify: true,
+  bytecode: true,
+  sourcemap: "none",
+  define: {
+    HUSK_BUILD_VERSION: JSON.stringify(version),
+    HUSK_BUILD_COMMIT: JSON.stringify(gitCommit()),
+  },
+  plugins: [lazyClipanionContext()],
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(String(log));
+  console.error("build: single executable (bun build --compile) failed");
+  process.exit(1);
+}
+console.error(`build: single executable (bun build --compile) (${Math.round(performance.now() - t0)} ms)`);

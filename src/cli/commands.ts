@@ -1,0 +1,68 @@
+// Every command husk knows, as a path table with a loader. Why not a plain list of
+// classes: evaluating every command module costs milliseconds on each start, and
+// `husk oci create` / `husk run` sit on the start-latency path. main.ts loads only the
+// module whose path matches the command line (all of them for --help or a mistake).
+//
+// To add a command: one entry here, with the same `paths` as the class's static paths
+// (test/unit/cli-commands.test.ts checks that they agree).
+import type { CommandClass } from "clipanion";
+
+export interface CommandEntry {
+  paths: string[][];
+  load: () => Promise<CommandClass>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  // OCI face (runc's command line)
+  { paths: [["oci", "create"]], load: () => import("./oci/create.ts").then((m) => m.CreateCommand) },
+  { paths: [["oci", "start"]], load: () => import("./oci/start.ts").then((m) => m.StartCommand) },
+  { paths: [["oci", "run"]], load: () => import("./oci/run.ts").then((m) => m.RunCommand) },
+  { paths: [["oci", "state"]], load: () => import("./oci/state.ts").then((m) => m.StateCommand) },
+  { paths: [["oci", "kill"]], load: () => import("./oci/kill.ts").then((m) => m.KillCommand) },
+  { paths: [["oci", "delete"]], load: () => import("./oci/delete.ts").then((m) => m.DeleteCommand) },
+  { paths: [["oci", "list"], ["oci", "ls"]], load: () => import("./oci/list.ts").then((m) => m.ListCommand) },
+  { paths: [["oci", "ps"]], load: () => import("./oci/ps.ts").then((m) => m.PsCommand) },
+  { paths: [["oci", "exec"]], load: () => import("./oci/exec.ts").then((m) => m.ExecCommand) },
+  { paths: [["oci", "pause"]], load: () => import("./oci/pause.ts").then((m) => m.PauseCommand) },
+  { paths: [["oci", "resume"]], load: () => import("./oci/pause.ts").then((m) => m.ResumeCommand) },
+  { paths: [["oci", "events"]], load: () => import("./oci/events.ts").then((m) => m.EventsCommand) },
+  { paths: [["oci", "update"]], load: () => import("./oci/update.ts").then((m) => m.UpdateCommand) },
+  { paths: [["oci", "features"]], load: () => import("./oci/features.ts").then((m) => m.FeaturesCommand) },
+  { paths: [["oci", "spec"]], load: () => import("./oci/spec.ts").then((m) => m.SpecCommand) },
+  { paths: [["oci"], ["oci", "help"]], load: () => import("./oci/help.ts").then((m) => m.OciHelpCommand) },
+  {
+    paths: [["--version"], ["-v"], ["version"], ["oci", "--version"], ["oci", "-v"]],
+    load: () => import("./version.ts").then((m) => m.VersionCommand),
+  },
+  // images
+  { paths: [["image", "pull"], ["pull"]], load: () => import("./image/pull.ts").then((m) => m.ImagePullCommand) },
+  { paths: [["image", "ls"], ["image", "list"], ["images"]], load: () => import("./image/ls.ts").then((m) => m.ImageLsCommand) },
+  { paths: [["image", "rm"], ["rmi"]], load: () => import("./image/rm.ts").then((m) => m.ImageRmCommand) },
+  { paths: [["image", "inspect"]], load: () => import("./image/inspect.ts").then((m) => m.ImageInspectCommand) },
+  { paths: [["image", "load"], ["load"]], load: () => import("./image/load.ts").then((m) => m.ImageLoadCommand) },
+];
+
+const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);
+
+/** The one entry whose path is the longest prefix of argv, if exactly one is. */
+export function commandFor(argv: string[]): CommandEntry | undefined {
+  let best: CommandEntry[] = [];
+  let bestLen = 0;
+  for (const entry of COMMANDS) {
+    for (const p of entry.paths) {
+      if (!isPrefixOf(p, argv)) continue;
+      if (p.length > bestLen) {
+        best = [entry];
+        bestLen = p.length;
+      } else if (p.length === bestLen && !best.includes(entry)) {
+        best.push(entry);
+      }
+    }
+  }
+  return best.length === 1 ? best[0] : undefined;
+}
+
+/** The first path of the command argv starts with (for "see 'husk X --help'" hints). */
+export function knownPath(argv: string[]): string[] | undefined {
+  return commandFor(argv)?.paths[0];
+}
