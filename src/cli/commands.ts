@@ -37,9 +37,13 @@ export const COMMANDS: CommandEntry[] = [
   // images
   { paths: [["image", "pull"], ["pull"]], load: () => import("./image/pull.ts").then((m) => m.ImagePullCommand) },
   { paths: [["image", "ls"], ["image", "list"], ["images"]], load: () => import("./image/ls.ts").then((m) => m.ImageLsCommand) },
-  { paths: [["image", "rm"], ["rmi"]], load: () => import("./image/rm.ts").then((m) => m.ImageRmCommand) },
+  { paths: [["image", "rm"], ["image", "remove"], ["rmi"]], load: () => import("./image/rm.ts").then((m) => m.ImageRmCommand) },
   { paths: [["image", "inspect"]], load: () => import("./image/inspect.ts").then((m) => m.ImageInspectCommand) },
   { paths: [["image", "load"], ["load"]], load: () => import("./image/load.ts").then((m) => m.ImageLoadCommand) },
+  { paths: [["image", "tag"], ["tag"]], load: () => import("./image/tag.ts").then((m) => m.ImageTagCommand) },
+  { paths: [["image", "history"], ["history"]], load: () => import("./image/history.ts").then((m) => m.ImageHistoryCommand) },
+  { paths: [["image", "prune"]], load: () => import("./image/prune.ts").then((m) => m.ImagePruneCommand) },
+  { paths: [["image", "save"], ["save"]], load: () => import("./image/save.ts").then((m) => m.ImageSaveCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);

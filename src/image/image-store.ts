@@ -1,15 +1,17 @@
 // The images husk knows: one msgpack index under <data-root>/images.msgpack, changed
 // under a lock. An image is identified by its config digest (docker's image id) and may
 // carry several names. Removing the last name removes the image, and the blobs no other
-// image uses.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+// image uses; what rm and prune may take is decided in removal.ts.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from "node:fs";
 import { Packr } from "msgpackr/pack";
 import { addon } from "../native/addon.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { writeFileAtomic } from "../state/atomic-file.ts";
+import type { ContainerRef } from "./container-refs.ts";
 import type { ContentStore } from "./content-store.ts";
 import type { LayerStore } from "./layer-store.ts";
 import { canonicalReference, parseReference } from "./reference.ts";
+import { digestsOf, namesOf, orphansOf, planRemoval, pruneCandidates } from "./removal.ts";
 
 export interface ImageRecord {
   /** The config digest (docker's image id). */
@@ -94,37 +96,78 @@ export class ImageStore {
     });
   }
 
-  /** Drop a name; the image goes when its last name does, with the blobs and unpacked
-   * layers no other image uses. */
-  async remove(text: string, content: ContentStore, layers: LayerStore): Promise<{ untagged: string[]; deleted?: string }> {
-    const record = this.resolve(text);
-    const result = await this.locked((index) => {
-      const byName = (() => {
-        try {
-          return canonicalReference(parseReference(text));
-        } catch {
-          return undefined;
-        }
-      })();
-      const names = Object.keys(index.tags).filter((n) => index.tags[n] === record.id);
-      // By name: drop that name only. By id: drop every name.
-      const untag = byName && index.tags[byName] === record.id ? [byName] : names;
-      for (const n of untag) delete index.tags[n];
-      const stillNamed = Object.values(index.tags).includes(record.id);
-      if (stillNamed) return { untagged: untag, orphaned: [] as string[], orphanedChains: [] as string[] };
-      delete index.images[record.id];
-      const inUse = new Set(Object.values(index.images).flatMap((r) => [r.id, r.manifestDigest, ...(r.indexDigest ? [r.indexDigest] : []), ...r.layers.map((l) => l.digest)]));
-      const mine = [record.id, record.manifestDigest, ...(record.indexDigest ? [record.indexDigest] : []), ...record.layers.map((l) => l.digest)];
-      const chainsInUse = new Set(Object.values(index.images).flatMap((r) => r.layers.map((l) => l.chainId)));
-      return {
-        untagged: untag,
-        orphaned: mine.filter((d) => !inUse.has(d)),
-        orphanedChains: record.layers.map((l) => l.chainId).filter((c) => !chainsInUse.has(c)),
-        deleted: record.id,
-      };
+  /** Give the image `srcText` names another name (docker's `image tag`). A name that
+   * pointed at another image moves; that image keeps its other names or becomes nameless. */
+  async tag(srcText: string, target: string): Promise<{ id: string; name: string }> {
+    const ref = parseReference(target);
+    if (ref.digest) throw new HuskError(`invalid tag "${target}": a tag cannot carry a digest`, "use [registry/]name[:tag]");
+    const name = canonicalReference(ref);
+    const record = this.resolve(srcText);
+    await this.locked((index) => {
+      if (!index.images[record.id]) throw new HuskError(`no such image: ${srcText}`, "it was removed meanwhile");
+      index.tags[name] = record.id;
     });
-    for (const d of result.orphaned) content.remove(d);
-    for (const c of result.orphanedChains) layers.remove(c);
-    return { untagged: result.untagged, deleted: "deleted" in result ? result.deleted : undefined };
+    return { id: record.id, name };
+  }
+
+  /**
+   * Remove an image by name or id under docker's rules (see removal.ts): `users` are the
+   * containers whose record names it. Blobs and unpacked layers go only when no other
+   * image refers to them.
+   */
+  async remove(text: string, content: ContentStore, layers: LayerStore, opts: { force?: boolean; users?: ContainerRef[] } = {}): Promise<{ untagged: string[]; deleted?: string }> {
+    const record = this.resolve(text);
+    let byName: string | undefined;
+    try {
+      const r = parseReference(text);
+      byName = canonicalReference(r);
+    } catch {}
+    return this.locked((index) => {
+      if (!index.images[record.id]) throw new HuskError(`no such image: ${text}`, "it was removed meanwhile");
+      const named = byName && index.tags[byName] === record.id ? byName : undefined;
+      const plan = planRemoval(index, record.id, named, opts.users ?? [], opts.force ?? false, text);
+      for (const n of plan.untag) delete index.tags[n];
+      if (plan.deleteImage) this.dropImage(index, plan.deleteImage, content, layers);
+      return { untagged: plan.untag, ...(plan.deleteImage ? { deleted: plan.deleteImage } : {}) };
+    });
+  }
+
+  /** `image prune`: nameless images (every image with `all`) no container uses. */
+  async prune(content: ContentStore, layers: LayerStore, opts: { all: boolean; usedBy: ReadonlySet<string> }): Promise<{ untagged: string[]; deleted: string[]; reclaimed: number }> {
+    return this.locked((index) => {
+      const out = { untagged: [] as string[], deleted: [] as string[], reclaimed: 0 };
+      for (const id of pruneCandidates(index, opts.usedBy, opts.all)) {
+        for (const n of namesOf(index, id)) {
+          delete index.tags[n];
+          out.untagged.push(n);
+        }
+        out.reclaimed += this.dropImage(index, id, content, layers);
+        out.deleted.push(id);
+      }
+      return out;
+    });
+  }
+
+  /** Every blob digest and chain id some image refers to (for cleaning up after a failed import). */
+  referenced(): { digests: Set<string>; chains: Set<string> } {
+    const images = Object.values(this.load().images);
+    return { digests: new Set(images.flatMap(digestsOf)), chains: new Set(images.flatMap((r) => r.layers.map((l) => l.chainId))) };
+  }
+
+  /** Deletes an image record and what only it used; returns the blob bytes freed.
+   * Runs under the lock, so a concurrent rm of a sibling image sees a consistent index. */
+  private dropImage(index: Index, id: string, content: ContentStore, layers: LayerStore): number {
+    const record = index.images[id]!;
+    delete index.images[id];
+    const orphans = orphansOf(record, Object.values(index.images));
+    let freed = 0;
+    for (const d of orphans.digests) {
+      try {
+        freed += statSync(content.blobPath(d)).size;
+      } catch {}
+      content.remove(d);
+    }
+    for (const c of orphans.chains) layers.remove(c);
+    return freed;
   }
 }

@@ -25,12 +25,15 @@ export interface LayerMeta {
   chainId: string;
   diffId: string;
   parent?: string;
+  /** Bytes of the uncompressed layer tar (what history shows). */
+  size?: number;
 }
 
 /** Hashes the bytes that pass through (the uncompressed tar, for the diff_id). */
-async function* hashing(chunks: AsyncIterable<Uint8Array>, hasher: Bun.CryptoHasher): AsyncGenerator<Uint8Array> {
+async function* hashing(chunks: AsyncIterable<Uint8Array>, hasher: Bun.CryptoHasher, count: { bytes: number }): AsyncGenerator<Uint8Array> {
   for await (const c of chunks) {
     hasher.update(c);
+    count.bytes += c.length;
     yield c;
   }
 }
@@ -54,6 +57,15 @@ export class LayerStore {
     rmSync(this.dir(chain), { recursive: true, force: true });
   }
 
+  /** Uncompressed size of an unpacked layer, when its meta recorded it. */
+  size(chain: string): number | undefined {
+    try {
+      return this.meta(chain).size;
+    } catch {
+      return undefined;
+    }
+  }
+
   meta(chain: string): LayerMeta {
     return JSON.parse(readFileSync(`${this.dir(chain)}/meta.json`, "utf8")) as LayerMeta;
   }
@@ -70,12 +82,13 @@ export class LayerStore {
     try {
       mkdirSync(tmp);
       const hasher = new Bun.CryptoHasher("sha256");
+      const count = { bytes: 0 };
       const blob = Bun.file(content.blobPath(layerDigest)).stream() as unknown as AsyncIterable<Uint8Array>;
-      await extractLayer(hashing(decompress(blob, `layer ${layerDigest}`), hasher), `${tmp}/diff`, { ...opts, decompress: false });
+      await extractLayer(hashing(decompress(blob, `layer ${layerDigest}`), hasher, count), `${tmp}/diff`, { ...opts, decompress: false });
       const got = `sha256:${hasher.digest("hex")}`;
       if (got !== diffId)
         throw new HuskError(`layer ${layerDigest}: uncompressed content has digest ${got}, the image config says ${diffId}`, "the image is corrupt; nothing was kept");
-      const meta: LayerMeta = { chainId: chain, diffId, ...(parent ? { parent } : {}) };
+      const meta: LayerMeta = { chainId: chain, diffId, ...(parent ? { parent } : {}), size: count.bytes };
       writeFileSync(`${tmp}/meta.json`, JSON.stringify(meta));
       try {
         renameSync(tmp, this.dir(chain));

@@ -22,6 +22,11 @@ export abstract class ImageCommand extends Command {
 
   abstract run(): Promise<number | void>;
 
+  /** One failure among several operands: its line on stderr, and the command goes on. */
+  protected reportOne(e: unknown): void {
+    reportError(e, { format: "text", debug: false }, this.context.stderr);
+  }
+
   async execute(): Promise<number> {
     try {
       return (await this.run()) ?? 0;
