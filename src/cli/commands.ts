@@ -44,6 +44,7 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["image", "history"], ["history"]], load: () => import("./image/history.ts").then((m) => m.ImageHistoryCommand) },
   { paths: [["image", "prune"]], load: () => import("./image/prune.ts").then((m) => m.ImagePruneCommand) },
   { paths: [["image", "save"], ["save"]], load: () => import("./image/save.ts").then((m) => m.ImageSaveCommand) },
+  { paths: [["image", "import"], ["import"]], load: () => import("./image/import.ts").then((m) => m.ImageImportCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);

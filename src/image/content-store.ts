@@ -97,8 +97,8 @@ export class ContentStore {
   }
 
   /** Store a stream whose digest is not known in advance (docker-archive layers);
-   * returns its digest and size. */
-  async ingestAny(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number }> {
+   * returns its digest, size, and whether it is new to the store (for cleanup on failure). */
+  async ingestAny(chunks: AsyncIterable<Uint8Array>): Promise<{ digest: string; size: number; created: boolean }> {
     mkdirSync(`${this.root}/ingest`, { recursive: true });
     mkdirSync(`${this.root}/blobs/sha256`, { recursive: true });
     const tmp = `${this.root}/ingest/unknown-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.partial`;
@@ -114,9 +114,10 @@ export class ContentStore {
     }
     closeSync(fd);
     const digest = `sha256:${hasher.digest("hex")}`;
-    if (this.has(digest)) unlinkSync(tmp);
-    else renameSync(tmp, this.blobPath(digest));
-    return { digest, size };
+    const created = !this.has(digest);
+    if (created) renameSync(tmp, this.blobPath(digest));
+    else unlinkSync(tmp);
+    return { digest, size, created };
   }
 
   /** Store bytes already in memory (manifests, configs). */

@@ -96,7 +96,10 @@ describe("normalizeLayerPath", () => {
     expect(normalizeLayerPath("a/../b")).toBe("b");
     expect(normalizeLayerPath("./")).toBe("");
     expect(() => normalizeLayerPath("a/../../x")).toThrow('layer entry "a/../../x" refused: path leaves the layer');
-    expect(() => normalizeLayerPath("/etc")).toThrow('layer entry "/etc" refused: absolute path');
+    // docker's reading: a leading "/" is the layer root; ".." above it is still refused.
+    expect(normalizeLayerPath("/etc")).toBe("etc");
+    expect(normalizeLayerPath("//etc/./x")).toBe("etc/x");
+    expect(() => normalizeLayerPath("/../x")).toThrow('layer entry "/../x" refused: path leaves the layer');
     expect(() => normalizeLayerPath("")).toThrow(/empty path/);
   });
 });
@@ -156,6 +159,17 @@ describe("extractLayer (real, without root)", () => {
     expect(readFileSync(join(dest, "s"), "utf8")).toBe("mine");
     expect(readFileSync(join(dest, "d"), "utf8")).toBe("now a file");
     expect(readFileSync(join(sentinel, "etc/passwd"), "utf8")).toBe("root:x:0:0\n");
+  });
+
+  test("absolute entry paths and hardlink targets are read from the layer root (docker's way)", async () => {
+    await extract([
+      { name: "/abs/", type: "5" },
+      { name: "/abs/file", data: "inside" },
+      { name: "/abs/hard", type: "1", linkname: "/abs/file" },
+    ]);
+    expect(readFileSync(join(dest, "abs/file"), "utf8")).toBe("inside");
+    expect(statSync(join(dest, "abs/hard")).ino).toBe(statSync(join(dest, "abs/file")).ino);
+    expect(existsSync("/abs/file")).toBe(false);
   });
 
   test("the default ops set user xattrs through the addon (root-only ones: test/integration/layer-unpack)", async () => {
@@ -259,7 +273,7 @@ describe("extractLayer (recorded kernel ops)", () => {
 describe("extractLayer refuses hostile layers", () => {
   const cases: Array<{ what: string; entries: () => TarSpec[]; error: RegExp }> = [
     { what: "../escape", entries: () => [{ name: "../escape", data: "x" }], error: /"\.\.\/escape" refused: path leaves the layer/ },
-    { what: "/abs/path", entries: () => [{ name: "/abs/path", data: "x" }], error: /"\/abs\/path" refused: absolute path/ },
+    { what: "/../abs", entries: () => [{ name: "/../abs", data: "x" }], error: /"\/\.\.\/abs" refused: path leaves the layer/ },
     { what: "a/../../x", entries: () => [{ name: "a/", type: "5" }, { name: "a/../../x", data: "x" }], error: /"a\/\.\.\/\.\.\/x" refused: path leaves the layer/ },
     {
       what: "symlink evil -> / then evil/etc/passwd",
@@ -292,9 +306,9 @@ describe("extractLayer refuses hostile layers", () => {
       error: /"h" refused: hardlink target leaves the layer/,
     },
     {
-      what: "hardlink to an absolute path",
+      what: "hardlink to an absolute path (read inside the layer, where nothing is there)",
       entries: () => [{ name: "h", type: "1", linkname: join(sentinel, "etc/passwd") }],
-      error: /"h" refused: absolute hardlink target/,
+      error: /"h" refused: hardlink target ".*etc\/passwd" is not a file extracted earlier/,
     },
     {
       what: "hardlink to a not-yet-extracted path",

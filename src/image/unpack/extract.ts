@@ -3,7 +3,7 @@
 // - OCI whiteouts become overlayfs ones: `dir/.wh.name` -> a char device 0/0 `dir/name`;
 //   `dir/.wh..wh..opq` -> xattr `<prefix>.overlay.opaque=y` on `dir`.
 // - Nothing may escape `dest`: entry paths are normalized lexically and refused when
-//   absolute or when `..` leaves the layer; every parent component is lstat'ed (once per
+//   when `..` leaves the layer (a leading `/` is the layer root, as in docker); every parent component is lstat'ed (once per
 //   extraction, re-checked after anything at or above it is replaced) and a symlink or
 //   non-directory parent is refused; files are created O_EXCL|O_NOFOLLOW after removing
 //   whatever was at their path (like tar --unlink-first); hardlinks must point at a
@@ -58,13 +58,14 @@ export class LayerEntryRefused extends HuskError {
 
 /**
  * Normalizes a tar path lexically to a relative path inside the layer ("" is the layer
- * root). Throws LayerEntryRefused for absolute paths and for `..` that leaves the layer.
+ * root; a leading "/" is the layer root). Throws LayerEntryRefused for `..` that leaves the layer.
  */
 export function normalizeLayerPath(entryPath: string, what = "path"): string {
   if (entryPath === "") throw new LayerEntryRefused(entryPath, `empty ${what}`);
-  if (entryPath.startsWith("/")) throw new LayerEntryRefused(entryPath, `absolute ${what}`);
   const out: string[] = [];
-  for (const c of entryPath.split("/")) {
+  // A leading "/" means the layer root, as docker reads layers (entries are relative to
+  // the root they are unpacked into); ".." above that root is still refused.
+  for (const c of entryPath.replace(/^\/+/, "").split("/")) {
     if (c === "" || c === ".") continue;
     if (c === "..") {
       if (out.length === 0) throw new LayerEntryRefused(entryPath, `${what} leaves the layer through ".."`);
