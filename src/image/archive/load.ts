@@ -12,7 +12,7 @@ import { type ImageRecord, ImageStore } from "../image-store.ts";
 import { chainId, chainIds, LayerStore } from "../layer-store.ts";
 import { canonicalReference, parseReference } from "../reference.ts";
 import { type Descriptor, type ImageIndex, type ImageManifest, MEDIA_TYPES } from "../registry/manifest.ts";
-import { formatPlatform, hostPlatform, parsePlatform, type Platform, platformMatches } from "../registry/platform.ts";
+import { formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type Platform, platformMatches } from "../registry/platform.ts";
 import { decompress } from "../unpack/decompress.ts";
 import { readTar } from "../unpack/tar-reader.ts";
 
@@ -190,8 +190,14 @@ async function loadCollected(collected: Collected, content: ContentStore, layers
       if (!content.has(d.digest)) throw new HuskError(`archive: blob ${d.digest} named by the index is missing`);
       return parseJson<Partial<ImageManifest & ImageIndex>>(content.read(d.digest), `manifest ${d.digest}`);
     };
+    // Entries for several platforms: those for `want` (one image may have several names).
     const withPlatform = index.manifests.filter((d) => d.platform);
-    const top = withPlatform.length > 1 ? [...index.manifests.filter((d) => !d.platform), choosePlatform(withPlatform, want, "index.json")] : index.manifests;
+    const platforms = new Set(withPlatform.map((d) => formatPlatform(normalizePlatform(d.platform!))));
+    let top = index.manifests;
+    if (platforms.size > 1) {
+      const chosen = choosePlatform(withPlatform, want, "index.json").platform!;
+      top = index.manifests.filter((d) => !d.platform || formatPlatform(normalizePlatform(d.platform)) === formatPlatform(normalizePlatform(chosen)));
+    }
     for (const d of top) {
       const body = read(d);
       const target = body.manifests ? choosePlatform(body.manifests, want, `index ${d.digest}`) : d;

@@ -38,10 +38,27 @@ interface Sink {
 const fileStream = (p: string) => Bun.file(p).stream() as unknown as AsyncIterable<Uint8Array>;
 
 function fdSink(fd: number): Sink {
-  const tar = new TarWriter((b) => {
+  return tarSink((b) => {
     let off = 0;
     while (off < b.length) off += writeSync(fd, b, off);
   });
+}
+
+/** stdout may be a non-blocking pipe: Bun's writer waits for room instead of failing with EAGAIN. */
+function stdoutSink(): Sink {
+  const w = Bun.stdout.writer();
+  const sink = tarSink(async (b) => {
+    w.write(b);
+    await w.flush();
+  });
+  return { ...sink, end: async () => {
+    await sink.end();
+    await w.flush();
+  } };
+}
+
+function tarSink(write: (b: Uint8Array) => void | Promise<void>): Sink {
+  const tar = new TarWriter(write);
   return {
     bytes: (n, d) => tar.bytes(n, d),
     file: (n, s, b) => tar.file(n, s, b),
@@ -193,8 +210,8 @@ async function writeOciLayout(sink: Sink, chosen: Chosen[], content: ContentStor
   await sink.bytes("index.json", new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: entries })));
 }
 
-/** Save `refs` to `out` ("-": the given fd, stdout). */
-export async function saveImages(refs: string[], out: string, opts: SaveOptions, stdoutFd = 1): Promise<void> {
+/** Save `refs` to `out` ("-": stdout). */
+export async function saveImages(refs: string[], out: string, opts: SaveOptions): Promise<void> {
   const content = new ContentStore(opts.dataRoot);
   const layers = new LayerStore(opts.dataRoot);
   const chosen = choose(new ImageStore(opts.dataRoot), refs);
@@ -217,7 +234,7 @@ export async function saveImages(refs: string[], out: string, opts: SaveOptions,
     return;
   }
   if (out === "-") {
-    await write(fdSink(stdoutFd));
+    await write(stdoutSink());
     return;
   }
   if (existsSync(out) && statSync(out).isDirectory()) throw new HuskError(`${out}: is a directory: EISDIR`, "give a file name, or --format oci-dir");
