@@ -14,7 +14,7 @@ import { canonicalReference, parseReference } from "../reference.ts";
 import { type Descriptor, type ImageIndex, type ImageManifest, MEDIA_TYPES } from "../registry/manifest.ts";
 import { formatPlatform, hostPlatform, normalizePlatform, parsePlatform, type Platform, platformMatches } from "../registry/platform.ts";
 import { decompress } from "../unpack/decompress.ts";
-import { readTar } from "../unpack/tar-reader.ts";
+import { readTar, type TarEntry } from "../unpack/tar-reader.ts";
 
 export interface LoadOptions {
   dataRoot: string;
@@ -41,10 +41,26 @@ const MAX_METADATA = 16 << 20;
 const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
 const fileStream = (p: string) => createReadStream(p) as unknown as AsyncIterable<Uint8Array>;
 
+/** The archive's entries; the tar reader speaks of "layer", which here is the archive itself. */
+async function* archiveEntries(path: string): AsyncGenerator<TarEntry> {
+  const it = readTar(decompress(fileStream(path), path))[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<TarEntry>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      if (e instanceof HuskError && /^layer /.test(e.message)) throw new HuskError(`${path} is not a valid archive: ${e.message.replace(/^layer /, "")}`, e.hint);
+      throw e;
+    }
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 async function collectTar(path: string, content: ContentStore, added: Added): Promise<Collected> {
   const files = new Map<string, Uint8Array>();
   const blobs = new Map<string, string>();
-  for await (const e of readTar(decompress(fileStream(path), path))) {
+  for await (const e of archiveEntries(path)) {
     if (e.type !== "file") continue;
     const name = e.path.replace(/^\.\//, "");
     const m = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(name);
