@@ -9,14 +9,14 @@ const tmp = mkdtempSync("/tmp/husk-layer-store-");
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A gzip'd tar of `files` and its diff id (sha256 of the plain tar). */
-function layer(name: string, files: Record<string, string>): { gz: Uint8Array; diffId: string } {
+function layer(name: string, files: Record<string, string>): { gz: Uint8Array; diffId: string; tarSize: number } {
   const src = join(tmp, `src-${name}`);
   for (const [p, content] of Object.entries(files)) {
     mkdirSync(join(src, p, ".."), { recursive: true });
     writeFileSync(join(src, p), content);
   }
   const tar = Bun.spawnSync(["tar", "--format=pax", "--numeric-owner", "-C", src, "-cf", "-", "."]).stdout;
-  return { gz: Bun.gzipSync(new Uint8Array(tar)), diffId: sha256Of(new Uint8Array(tar)) };
+  return { gz: Bun.gzipSync(new Uint8Array(tar)), diffId: sha256Of(new Uint8Array(tar)), tarSize: tar.length };
 }
 
 describe("chain ids (OCI image-spec)", () => {
@@ -44,7 +44,7 @@ describe("LayerStore", () => {
     expect([c1, c2]).toEqual(chainIds([l1.diffId, l2.diffId]));
     expect(readFileSync(join(layers.diffDir(c1), "etc/hostname"), "utf8")).toBe("base\n");
     expect(readFileSync(join(layers.diffDir(c2), "etc/hostname"), "utf8")).toBe("top\n");
-    expect(layers.meta(c2)).toEqual({ chainId: c2, diffId: l2.diffId, parent: c1 });
+    expect(layers.meta(c2)).toEqual({ chainId: c2, diffId: l2.diffId, parent: c1, size: l2.tarSize });
     // A second unpack reuses the directory.
     expect(await layers.unpack(content, d1, l1.diffId, undefined, { root })).toBe(c1);
   });
