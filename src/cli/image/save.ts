@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { Command, Option } from "clipanion";
 import { SAVE_FORMATS, type SaveFormat, saveImages } from "../../image/archive/save.ts";
 import { HuskError } from "../../runtime/errors.ts";
@@ -20,7 +21,7 @@ export class ImageSaveCommand extends ImageCommand {
   async run() {
     if (!SAVE_FORMATS.includes(this.format as SaveFormat)) throw new HuskError(`--format "${this.format}": expected ${SAVE_FORMATS.join(", ")}`);
     const out = this.output ?? "-";
-    if (out === "-" && (this.context.stdout as NodeJS.WriteStream).isTTY)
+    if (out === "-" && isatty(1))
       throw new HuskError("refusing to write an archive to a terminal", "use -o FILE or redirect stdout");
     await saveImages(this.refs, out, { dataRoot: this.dataRoot, format: this.format as SaveFormat });
   }
