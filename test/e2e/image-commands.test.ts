@@ -8,7 +8,7 @@ import { Packr } from "msgpackr/pack";
 import { ensureBusyboxRootfs } from "../fixtures/busybox-rootfs.ts";
 import { huskBin, runSync } from "../helpers/husk.ts";
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
-import { hex, ociLayout, storeContents, tarOf, makeTar } from "./support/image-archives.ts";
+import { dockerArchive, hex, makeTar, ociLayout, sha256, storeContents, tarOf } from "./support/image-archives.ts";
 
 const work = mkdtempSync("/tmp/husk-test-image-cmds-");
 let n = 0;
@@ -193,6 +193,22 @@ describe("image save and load round trips", () => {
     const manifest = JSON.parse(runSync(["tar", "-xOf", out, "manifest.json"]).stdout);
     expect(manifest).toEqual([{ Config: `${hex(id)}.json`, RepoTags: ["bb:1"], Layers: [`${hex(img.layers[0].diffId)}.tar`] }]);
     expect(JSON.parse(runSync(["tar", "-xOf", out, "repositories"]).stdout)).toEqual({ bb: { "1": hex(img.layers[0].diffId) } });
+  });
+
+  test("a gzip layer is saved to a docker-archive uncompressed, its file digest the diff_id", () => {
+    const tar = makeTar([{ name: "etc/", type: "5", mode: 0o755 }, { name: "etc/gz", data: "z".repeat(5000) }]);
+    const src = newData();
+    const archive = join(work, "gz-layer.tar");
+    writeFileSync(archive, dockerArchive([gzipSync(tar)], { diffIds: [sha256(tar)], repoTags: ["gz:1"] }));
+    ok(husk(src, "load", "-i", archive));
+    const out = join(work, "gz-saved.tar");
+    ok(husk(src, "save", "-o", out, "gz:1"));
+    const layer = runSync(["tar", "-xOf", out, `${hex(sha256(tar))}.tar`]);
+    expect(layer.exitCode).toBe(0);
+    expect(sha256(new TextEncoder().encode(layer.stdout))).toBe(sha256(tar));
+    const fresh = newData();
+    ok(husk(fresh, "load", "-i", out));
+    expect(idOf(fresh, "gz:1")).toBe(idOf(src, "gz:1"));
   });
 
   test("to stdout when not a terminal; by id there are no names", () => {
