@@ -36,7 +36,7 @@ mkdirSync(join(root, "dist"), { recursive: true });
 const t0 = performance.now();
 const result = await Bun.build({
   entrypoints: [join(root, "src/cli/main.ts")],
-  compile: { outfile: join(root, "dist/husk"), ...(target ? { target: target as Bun.Build.Target } : {}) },
+  compile: { outfile: join(root, "dist/husk"), ...(target ? { target: target as Bun.Build.CompileTarget } : {}) },
   minify: true,
   bytecode: true,
   sourcemap: "none",
