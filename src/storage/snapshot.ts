@@ -152,8 +152,12 @@ export function createSnapshot(dataRoot: string, id: string, layerDirs: string[]
       writeMeta(dir, { version: 1, driver, lowerDirs: info.lowerDirs, volatile: false, created: new Date().toISOString() });
     }
   } catch (e) {
-    if (driver === "overlay") unmountOverlay(sys, info.mergedDir);
-    removeTreeOnOneDevice(dir);
+    try {
+      if (driver === "overlay") unmountOverlay(sys, info.mergedDir);
+      removeTreeOnOneDevice(dir);
+    } catch {
+      // The first error is the one to report; a leftover dir is refused by the next create.
+    }
     throw e;
   }
   return info;
