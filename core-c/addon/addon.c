@@ -7,6 +7,8 @@ static napi_value init(napi_env env, napi_value exports) {
   husk_addon_register_seccomp(env, exports);
   husk_addon_register_features(env, exports);
   husk_addon_register_node_ops(env, exports);
+  husk_addon_register_mount_ops(env, exports);
+  husk_addon_register_xattr_read(env, exports);
   return exports;
 }
 

@@ -36,5 +36,7 @@ void husk_addon_register_fd_ops(napi_env env, napi_value exports);
 void husk_addon_register_seccomp(napi_env env, napi_value exports);
 void husk_addon_register_features(napi_env env, napi_value exports);
 void husk_addon_register_node_ops(napi_env env, napi_value exports);
+void husk_addon_register_mount_ops(napi_env env, napi_value exports);
+void husk_addon_register_xattr_read(napi_env env, napi_value exports);
 
 #endif

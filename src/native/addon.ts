@@ -28,6 +28,14 @@ export interface HuskAddon {
   mknod(path: string, kind: "char" | "block", mode: number, major: number, minor: number): void;
   lsetxattr(path: string, name: string, value: Uint8Array): void;
   compileSeccomp(profile: string): { bpf: Buffer; flags: number };
+  /** fsopen + one fsconfig per [key, value] (null value: a flag) + fsmount + move_mount onto target. */
+  fsmount(fstype: string, config: [string, string | null][], target: string, attrFlags: number): void;
+  mount(source: string, target: string, fstype: string, flags: number, data: string | null): void;
+  /** true when something was unmounted; false when target is not a mount point (or is gone). */
+  umount2(target: string, flags: number): boolean;
+  llistxattr(path: string): string[];
+  /** null when the attribute is absent. */
+  lgetxattr(path: string, name: string): Uint8Array | null;
 }
 
 let loaded: HuskAddon | undefined;
