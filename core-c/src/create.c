@@ -106,12 +106,30 @@ static int wait_exit(pid_t pid, int *status) {
   }
 }
 
-int husk_create(struct husk_plan *plan, husk_error_t *err) {
+void husk_launch_init(struct husk_launch *l) {
+  l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+  l->pid = -1;
+  l->sync_fd = l->master = l->console_fd = -1;
+}
+
+void husk_launch_close(struct husk_launch *l) {
+  husk_close_fd(&l->sync_fd);
+  husk_close_fd(&l->master);
+  husk_close_fd(&l->console_fd);
+}
+
+void husk_launch_abort(struct husk_launch *l) {
+  husk_kill_pid(&l->pid);
+  l->pid = -1;
+  husk_launch_close(l);
+}
+
+int husk_launch_prepare(struct husk_plan *plan, struct husk_launch *l, husk_error_t *err) {
   const int is_exec = plan->container_pid != 0;
   int ret;
   /* Declared up front so that every early exit runs their cleanup on a defined value. */
   cleanup_fd int proc_fd = -1, fifo_fd = -1, console_fd = -1, cgroup_fd = -1, sync_fd = -1;
-  cleanup_fd int relay_sock = -1, master = -1;
+  cleanup_fd int relay_sock = -1;
   cleanup_pid pid_t pid = -1;
   int sv[2];
   err->stage = ST_PREPARE;
@@ -134,11 +152,11 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   }
   if (plan->console_socket) {
     console_fd = connect_console(plan->console_socket, err);
-    if (console_fd < 0) { ret = console_fd; goto fail_fifo; }
+    if (console_fd < 0) { ret = console_fd; goto close_ns; }
   } else if (plan->terminal && !plan->detach) {
     /* No console socket in the foreground: we receive the master and relay it. */
     int cp[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cp) < 0) { ret = husk_fail_errno(err, "", "socketpair"); goto fail_fifo; }
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cp) < 0) { ret = husk_fail_errno(err, "", "socketpair"); goto close_ns; }
     relay_sock = cp[0];
     console_fd = cp[1];
   }
@@ -149,13 +167,13 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
     ret = cgroup_fd < 0 ? husk_fail(err, EINVAL, "linux.resources.devices", "device rules need a cgroup v2 directory")
                         : husk_devices_attach(cgroup_fd, plan->dev_rules, plan->n_dev_rules, err);
   }
-  if (ret < 0) goto fail_fifo;
+  if (ret < 0) goto close_ns;
 
   husk_trace("cgroups prepared");
   err->stage = ST_PREPARE;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
     ret = husk_fail_errno(err, "", "socketpair");
-    goto fail_fifo;
+    goto close_ns;
   }
   sync_fd = sv[0];
 
@@ -186,19 +204,20 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
       err->stage = ST_CGROUP;
       ret = -(back.errnum ? back.errnum : EIO);
       close(sv[1]);
-      goto fail_fifo;
+      goto close_ns;
     }
   }
   if (pid < 0) {
     close(sv[1]);
     ret = husk_fail(err, clone_errno, "", "clone (flags 0x%llx)", (unsigned long long)flags);
-    goto fail_fifo;
+    goto close_ns;
   }
   if (pid == 0) {
     close(sv[0]);
     struct husk_child_ctx ctx = {.plan = plan, .sync_fd = sv[1], .proc_fd = proc_fd, .fifo_fd = fifo_fd,
                                  .console_fd = console_fd, .ns_fds = ns_fds, .idmap_fds = idmap_fds, .rootfs_fd = -1,
-                                 .new_userns = (flags & CLONE_NEWUSER) != 0};
+                                 .new_userns = (flags & CLONE_NEWUSER) != 0,
+                                 .stdio = {l->stdio[0], l->stdio[1], l->stdio[2]}};
     husk_child_main(&ctx);
   }
   close(sv[1]);
@@ -209,7 +228,7 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (flags & CLONE_NEWUSER) {
     err->stage = ST_IDMAP;
     ret = husk_write_id_maps(plan, pid, err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
   }
   /* Joining v1 cgroups can wait a whole RCU grace period (the first cgroup.procs write
    * after a quiet spell): unless the child must enter a cgroup namespace first, do it
@@ -218,85 +237,112 @@ int husk_create(struct husk_plan *plan, husk_error_t *err) {
   if (new_cgroupns) {
     err->stage = ST_CGROUP;
     ret = husk_cgroup_join(plan, pid, v1_joined, into_cgroup, err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
   }
   err->stage = ST_IDMAP;
   ret = husk_sync_send(sync_fd, SYNC_MAPPED, pid, err);
-  if (ret < 0) goto fail_fifo;
+  if (ret < 0) goto close_ns;
   if (!new_cgroupns) {
     err->stage = ST_CGROUP;
     ret = husk_cgroup_join(plan, pid, v1_joined, into_cgroup, err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
   }
   husk_trace("cgroups joined");
 
   if (!is_exec) {
     ret = husk_sync_expect(sync_fd, SYNC_MOUNTED, NULL, err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
     husk_trace("child mounted");
     err->stage = ST_HOOKS_RUNTIME;
     ret = husk_run_hooks(plan, HOOK_PRESTART, pid, "creating", err);
     if (ret == 0) ret = husk_run_hooks(plan, HOOK_CREATE_RUNTIME, pid, "creating", err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
     ret = husk_sync_send(sync_fd, SYNC_HOOKS_DONE, 0, err);
-    if (ret < 0) goto fail_fifo;
+    if (ret < 0) goto close_ns;
   }
   ret = husk_sync_expect(sync_fd, SYNC_READY, NULL, err);
-  if (ret < 0) goto fail_fifo;
-
+  if (ret < 0) goto close_ns;
   husk_trace("child ready");
-  husk_result_pid("created", pid);
-  if (plan->exec_fifo) {
-    pid = 0; /* handed over: it waits on the fifo for `start` */
-    return 0;
-  }
   if (relay_sock >= 0) {
+    /* The child sent the master before READY: it is waiting in the socket. */
     err->stage = ST_CONSOLE;
-    master = husk_console_recv_master(relay_sock, err);
-    if (master < 0) { ret = master; goto fail_fifo; }
+    l->master = husk_console_recv_master(relay_sock, err);
+    if (l->master < 0) { ret = l->master; goto close_ns; }
+    l->console_fd = husk_steal(console_fd);
   }
-  if (!plan->detach) ignore_forwarded_signals();
+  l->pid = husk_steal(pid);
+  l->sync_fd = husk_steal(sync_fd);
+  return 0;
+
+close_ns:
+  for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
+  for (size_t i = 0; i < plan->n_mounts; i++) husk_close_fd(&idmap_fds[i]);
+  return ret;
+}
+
+int husk_launch_release(struct husk_launch *l, husk_error_t *err) {
   err->stage = ST_EXEC;
-  ret = husk_sync_send(sync_fd, SYNC_START, 0, err);
-  if (ret < 0) goto fail_fifo;
+  int ret = husk_sync_send(l->sync_fd, SYNC_START, 0, err);
+  if (ret < 0) return ret;
   struct husk_sync_msg m;
-  ret = husk_sync_recv(sync_fd, &m, err);
+  ret = husk_sync_recv(l->sync_fd, &m, err);
+  husk_close_fd(&l->sync_fd);
   if (ret == 0 && m.type == SYNC_ERROR) {
     err->stage = m.stage;
-    ret = husk_fail(err, m.errnum, m.path, "%s", m.msg);
+    return husk_fail(err, m.errnum, m.path, "%s", m.msg);
+  }
+  if (ret < 0 && ret != -EPIPE) return ret;
+  husk_trace("child exec'd");
+  return 0;
+}
+
+int husk_create(struct husk_plan *plan, husk_error_t *err) {
+  struct husk_launch l;
+  husk_launch_init(&l);
+  int ret = husk_launch_prepare(plan, &l, err);
+  if (ret < 0) goto fail;
+  husk_result_pid("created", l.pid);
+  if (plan->exec_fifo) {
+    /* handed over: it waits on the fifo for `start` */
+    l.pid = -1;
+    husk_launch_close(&l);
+    return 0;
+  }
+  if (!plan->detach) ignore_forwarded_signals();
+  ret = husk_launch_release(&l, err);
+  if (ret < 0) {
+    /* The child reported its failure and exits; reap it (detached: it is our sibling). */
     if (!plan->detach) {
       int status;
-      if (wait_exit(pid, &status) == 0) pid = 0;
+      if (wait_exit(l.pid, &status) == 0) l.pid = -1;
     }
-    goto fail_fifo;
+    goto fail;
   }
-  if (ret < 0 && ret != -EPIPE) goto fail_fifo;
-  husk_trace("child exec'd");
-  husk_result_pid("started", pid);
+  husk_result_pid("started", l.pid);
   if (plan->detach) {
-    pid = 0;
+    l.pid = -1;
+    husk_launch_close(&l);
     return 0;
   }
   int status = 0;
   err->stage = ST_WAIT;
-  if (master >= 0) {
-    husk_close_fd(&console_fd); /* our copy of the child's end */
-    ret = husk_console_relay(master, pid, &status, err);
-    if (ret < 0) goto fail_fifo;
-  } else if (wait_exit(pid, &status) < 0) {
+  if (l.master >= 0) {
+    husk_close_fd(&l.console_fd); /* our copy of the child's end */
+    ret = husk_console_relay(l.master, l.pid, &status, err);
+    if (ret < 0) goto fail;
+  } else if (wait_exit(l.pid, &status) < 0) {
     ret = husk_fail_errno(err, "", "wait for container");
-    goto fail_fifo;
+    goto fail;
   }
-  husk_result_exit(pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+  husk_result_exit(l.pid, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
                    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  pid = 0;
+  l.pid = -1;
+  husk_launch_close(&l);
   return 0;
 
-fail_fifo:
+fail:
+  husk_launch_abort(&l);
   if (plan->exec_fifo) unlink(plan->exec_fifo);
-close_ns:
-  for (size_t i = 0; i < plan->n_ns; i++) husk_close_fd(&ns_fds[i]);
-  for (size_t i = 0; i < plan->n_mounts; i++) husk_close_fd(&idmap_fds[i]);
   return ret;
 }
 

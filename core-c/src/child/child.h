@@ -17,6 +17,7 @@ struct husk_child_ctx {
   int *idmap_fds;       /* parallel to plan->mounts: detached idmapped tree, or -1 */
   int rootfs_fd;        /* set during mounts: the container's root (O_PATH) */
   int new_userns;       /* a new user namespace was created by clone */
+  int stdio[3];         /* fds to become 0, 1, 2 (the monitor's pipes), or -1 to keep ours */
 };
 
 /* Entry point after clone; never returns. */

@@ -53,6 +53,14 @@ void husk_child_main(struct husk_child_ctx *ctx) {
 
   husk_result_close();
   reset_signals();
+  for (int i = 0; i < 3; i++) {
+    if (ctx->stdio[i] < 0 || ctx->stdio[i] == i) continue;
+    if (dup2(ctx->stdio[i], i) < 0) {
+      ret = husk_fail_errno(&err, "", "dup stdio to fd %d", i);
+      err.stage = ST_PROCESS;
+      goto fail;
+    }
+  }
   STAGE(ST_IDMAP, husk_sync_expect(ctx->sync_fd, SYNC_MAPPED, &host_pid, &err));
   STAGE(ST_JOIN_NS, husk_child_join_namespaces(ctx, &err));
   if (ctx->new_userns) {
