@@ -2,6 +2,8 @@
  *
  *   husk-core create --plan-fd N --result-fd M      create / run / exec (from the plan)
  *   husk-core hooks  --plan-fd N --result-fd M --phase P --pid PID --status S
+ *   husk-core monitor --plan-fd N --result-fd M     watch one detached container (monitor/)
+ *   husk-core netns add|del PATH [--result-fd M]    a network namespace kept on PATH
  *   husk-core --version
  *
  * It never prints to stdout or stderr on its own behalf (those belong to the container);
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include "create.h"
+#include "monitor/monitor.h"
+#include "netns.h"
 #include "plan.h"
 #include "result.h"
 #include "stage.h"
@@ -34,6 +38,27 @@ static const char *arg_str(int argc, char **argv, const char *name, const char *
   return def;
 }
 
+/* netns add|del PATH: no plan; the error goes to --result-fd when given, else stderr. */
+static int netns_mode(int argc, char **argv) {
+  int result_fd = arg_int(argc, argv, "--result-fd", -1);
+  if (argc < 4 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "del") != 0) || argv[3][0] != '/') {
+    fprintf(stderr, "husk-core: usage: netns add|del ABSOLUTE-PATH [--result-fd N]\n");
+    return 2;
+  }
+  husk_error_t err;
+  husk_error_clear(&err);
+  err.stage = ST_PREPARE;
+  int ret = strcmp(argv[2], "add") == 0 ? husk_netns_add(argv[3], &err) : husk_netns_del(argv[3], &err);
+  if (ret == 0) return 0;
+  if (result_fd >= 0) {
+    husk_result_init(result_fd);
+    husk_result_error(&err);
+  } else {
+    fprintf(stderr, "husk-core: netns %s: %s %s: %s\n", argv[2], err.msg, err.path, husk_errno_name(err.errnum));
+  }
+  return 1;
+}
+
 int main(int argc, char **argv) {
   /* Run from a memfd, our comm would be the fd number: name ourselves for ps and top. */
   prctl(PR_SET_NAME, "husk-core", 0, 0, 0);
@@ -45,6 +70,7 @@ int main(int argc, char **argv) {
     printf("husk-core %s plan-version %d\n", HUSK_CORE_VERSION, HUSK_PLAN_VERSION);
     return 0;
   }
+  if (strcmp(argv[1], "netns") == 0) return netns_mode(argc, argv);
   int plan_fd = arg_int(argc, argv, "--plan-fd", -1);
   int result_fd = arg_int(argc, argv, "--result-fd", -1);
   if (plan_fd < 0 || result_fd < 0) {
@@ -70,6 +96,8 @@ int main(int argc, char **argv) {
   }
   if (strcmp(argv[1], "create") == 0) {
     ret = husk_create(&plan, &err);
+  } else if (strcmp(argv[1], "monitor") == 0) {
+    ret = husk_monitor_mode(&plan, &err);
   } else if (strcmp(argv[1], "hooks") == 0) {
     ret = husk_hooks_mode(&plan, arg_int(argc, argv, "--phase", -1), arg_int(argc, argv, "--pid", 0),
                           arg_str(argc, argv, "--status", "running"), &err);

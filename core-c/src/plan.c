@@ -300,7 +300,11 @@ int husk_plan_decode(const unsigned char *buf, size_t len, struct husk_plan *p, 
       case HP_TIME_OFFSET: GROUP(p->time_offsets, p->n_time_offsets, HP_TIME_OFFSET); break;
       case HP_SIGNAL_FORWARD: ret = bool_of(&rec, &p->signal_forward, err); break;
       case HP_CONTAINER_PID: ret = as_u64(&rec, &p->container_pid, err); break;
-      default: ret = unknown(&rec, "plan", err);
+      default:
+        if (rec.tag >= HP_MON_LOG_PATH && rec.tag < HP_MON_LOG_PATH + 20)
+          ret = husk_monitor_plan_record(p, rec.tag, rec.val, rec.len, err);
+        else
+          ret = unknown(&rec, "plan", err);
     }
     if (ret < 0) return ret;
   }
@@ -375,6 +379,7 @@ void husk_plan_free(struct husk_plan *p) {
   free(p->hooks);
   for (size_t i = 0; i < p->n_time_offsets; i++) free(p->time_offsets[i].clock);
   free(p->time_offsets);
+  husk_monitor_plan_free(p->monitor);
   memset(p, 0, sizeof(*p));
 }
 

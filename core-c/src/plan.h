@@ -9,6 +9,7 @@
 #include "cgroup_devices.h"
 #include "error.h"
 #include "plan_tags.h"
+#include "monitor/monitor_plan.h"
 
 struct husk_ns { uint64_t type; char *path; };
 struct husk_idmap { uint64_t container, host, size; };
@@ -59,6 +60,7 @@ struct husk_plan {
   struct husk_dev_rule *dev_rules; size_t n_dev_rules;
   struct husk_hook *hooks; size_t n_hooks;
   struct husk_time_offset *time_offsets; size_t n_time_offsets;
+  struct husk_monitor_plan *monitor; /* monitor mode only (HP_MON_*), else NULL */
 };
 
 /* Decode `len` bytes into `plan` (zeroed first). */

@@ -64,6 +64,21 @@ enum husk_plan_tag {
   HP_CGROUP_WRITE = 51,    /* G: KV_KEY (cgroup file path), KV_VALUE: a limit written before clone */
   HP_DEVICE_RULE = 52,     /* G: DR_*: a device rule for the cgroup v2 eBPF filter, in order */
 
+  /* `husk-core monitor` settings (decoded by monitor/monitor_plan.c) */
+  HP_MON_LOG_PATH = 60,       /* str: CRI log file (rotated as PATH.1, PATH.2, ...) */
+  HP_MON_LOG_MAX_SIZE = 61,   /* u64 bytes, 0 = never rotate */
+  HP_MON_LOG_MAX_FILE = 62,   /* u64: files kept, the live one included (0 counts as 1) */
+  HP_MON_OPEN_STDIN = 63,     /* u64 bool: the container's stdin is fed by attach clients */
+  HP_MON_WAIT_ATTACH = 64,    /* u64 bool: create, then wait for a start frame (7) */
+  HP_MON_ATTACH_SOCKET = 65,  /* str: listening socket path */
+  HP_MON_STATUS_FILE = 66,    /* str: status.msgpack path */
+  HP_MON_RESTART_POLICY = 67, /* u64: 0 no, 1 on-failure, 2 always, 3 unless-stopped */
+  HP_MON_RESTART_MAX = 68,    /* u64: on-failure's retry limit, 0 = unlimited */
+  HP_MON_STOP_SIGNAL = 69,    /* u64: signal for stop (default SIGTERM) */
+  HP_MON_STOP_TIMEOUT = 70,   /* u64 seconds before SIGKILL when the monitor itself is told to stop */
+  HP_MON_CLEANUP = 71,        /* G: MON_CLEANUP_ARG...: run on the final exit unless a client acks */
+  HP_MON_OOM_COUNTER = 72,    /* G: MON_OOM_PATH, MON_OOM_KEY: a "key value" file whose count rises on an OOM kill */
+
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */
   NS_PATH = 101,   /* str: join this namespace instead of creating one */
@@ -96,6 +111,11 @@ enum husk_plan_tag {
   /* HP_DEVICE_RULE members */
   DR_ALLOW = 190 /* u64 bool */, DR_TYPE = 191 /* u64 'a','c','b' */, DR_MAJOR = 192 /* i64, -1 any */,
   DR_MINOR = 193 /* i64, -1 any */, DR_ACCESS = 194 /* u64: mknod 1, read 2, write 4 */,
+  /* HP_MON_CLEANUP members */
+  MON_CLEANUP_ARG = 200,   /* str, repeated: argv (argv[0] an absolute path) */
+  /* HP_MON_OOM_COUNTER members */
+  MON_OOM_PATH = 201,      /* str: memory.events (v2) or memory.oom_control (v1) */
+  MON_OOM_KEY = 202,       /* str: the counter's name, "oom_kill" */
 };
 
 enum husk_hook_phase {

@@ -7,13 +7,14 @@ import { CoreError } from "./errors.ts";
 import { trace } from "../util/trace.ts";
 
 export type CoreEvent =
+  | { event: "monitor"; pid: number }
   | { event: "created"; pid: number }
   | { event: "started"; pid: number }
   | { event: "exited"; pid: number; status: number; signal: number }
   | { event: "error"; stage: string; errno: string; errnum: number; path: string; message: string };
 
 export interface CoreRunOptions {
-  mode: "create" | "hooks";
+  mode: "create" | "hooks" | "monitor";
   plan: Uint8Array;
   extraArgs?: string[];
   /** fds 3..3+n-1 of this process are passed to the container unchanged. */

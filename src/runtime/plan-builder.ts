@@ -19,6 +19,7 @@ import type { CgroupWrite } from "../cgroups/writes.ts";
 import { type HostCgroups, hierarchyOf } from "./cgroup-paths.ts";
 import { HuskError } from "./errors.ts";
 import { PlanWriter } from "./plan-encoder.ts";
+import { type MonitorSettings, writeMonitorSettings } from "./plan-monitor.ts";
 import { checkSysctls } from "./sysctl-rules.ts";
 import { HookPhase, PLAN_VERSION, Tag } from "./plan-tags.ts";
 
@@ -49,6 +50,8 @@ export interface PlanInput {
   stateJson: string;
   /** exec: the running container's init pid; the plan then joins instead of creating. */
   joinPid?: number;
+  /** `husk-core monitor`: how it keeps the container (detach must be false). */
+  monitor?: MonitorSettings;
 }
 
 /** Device nodes every container gets when /dev is a fresh tmpfs (runtime-spec "Default Devices"). */
@@ -212,6 +215,7 @@ export function buildPlan(input: PlanInput): Uint8Array {
     });
   w.str(Tag.STATE_JSON, input.stateJson).bool(Tag.DETACH, input.detach);
   if (input.preserveFds) w.int(Tag.PRESERVE_FDS, input.preserveFds);
+  if (input.monitor) writeMonitorSettings(w, input.monitor);
   return w.finish();
 }
 

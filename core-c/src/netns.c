@@ -1,0 +1,91 @@
+#include "netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+static int loopback_up(husk_error_t *err) {
+  cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return husk_fail_errno(err, "lo", "socket");
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof(ifr));
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) return husk_fail_errno(err, "lo", "get interface flags");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) return husk_fail_errno(err, "lo", "bring interface up");
+  return 0;
+}
+
+/* In a child (our own namespaces stay as they are): unshare, lo up, bind the new
+ * namespace onto path in the host's mount namespace (only the network one changed). */
+static int child_add(const char *path, husk_error_t *err) {
+  if (unshare(CLONE_NEWNET) < 0) return husk_fail_errno(err, path, "unshare network namespace");
+  int ret = loopback_up(err);
+  if (ret < 0) return ret;
+  if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) return husk_fail_errno(err, path, "bind-mount network namespace");
+  return 0;
+}
+
+int husk_netns_add(const char *path, husk_error_t *err) {
+  int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  if (fd < 0) return husk_fail_errno(err, path, "create network namespace file");
+  close(fd);
+  /* The child's error comes back through a pipe as a whole struct. */
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) {
+    int e = errno;
+    unlink(path);
+    return husk_fail(err, e, path, "pipe");
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    close(p[0]);
+    close(p[1]);
+    unlink(path);
+    return husk_fail(err, e, path, "fork");
+  }
+  if (pid == 0) {
+    close(p[0]);
+    husk_error_t cerr;
+    husk_error_clear(&cerr);
+    if (child_add(path, &cerr) < 0) {
+      if (write(p[1], &cerr, sizeof(cerr)) < 0) _exit(2);
+      _exit(1);
+    }
+    _exit(0);
+  }
+  close(p[1]);
+  husk_error_t cerr;
+  ssize_t n = read(p[0], &cerr, sizeof(cerr));
+  close(p[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (n == (ssize_t)sizeof(cerr) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    umount2(path, MNT_DETACH);
+    unlink(path);
+    if (n == (ssize_t)sizeof(cerr)) {
+      *err = cerr;
+      return -(cerr.errnum ? cerr.errnum : EIO);
+    }
+    return husk_fail(err, EIO, path, "network namespace helper exited with status 0x%x", status);
+  }
+  return 0;
+}
+
+int husk_netns_del(const char *path, husk_error_t *err) {
+  if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+    return husk_fail_errno(err, path, "unmount network namespace");
+  if (unlink(path) < 0 && errno != ENOENT) return husk_fail_errno(err, path, "remove network namespace file");
+  return 0;
+}
