@@ -51,6 +51,8 @@ struct monitor {
   struct husk_status st;
 };
 
+#define HUSK_CLEANUP_WAIT_MS 30000
+
 static struct monitor M;
 static char io_buf[8192];
 
@@ -194,24 +196,45 @@ static void release(void) {
     M.st.status = "running";
     husk_iso_now(M.st.started_at, sizeof(M.st.started_at));
     M.st.finished_at[0] = 0;
-    if (M.result_open) husk_result_pid("started", M.launch.pid);
   }
-  close_result();
+  /* The status is on disk before the CLI hears of it (and may exit). */
   save_status();
+  if (M.result_open && M.state == RS_RUNNING) husk_result_pid("started", M.launch.pid);
+  close_result();
 }
 
 /* ---- the end ---- */
 
+/* Run the --rm cleanup and wait for it (bounded), so that once we are gone it is done.
+ * It finds HUSK_MONITOR_CLEANUP=<our pid> in its environment: `rm` must not wait for us. */
 static void run_cleanup(void) {
   pid_t pid = fork();
-  if (pid != 0) return; /* we do not wait: `husk rm` may want us gone first */
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
-  int null = open("/dev/null", O_RDWR);
-  for (int i = 0; i < 3; i++) dup2(null, i);
-  execv(M.mp->cleanup_argv[0], M.mp->cleanup_argv);
-  _exit(127);
+  if (pid < 0) return;
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int null = open("/dev/null", O_RDWR);
+    for (int i = 0; i < 3; i++) dup2(null, i);
+    char self[48];
+    snprintf(self, sizeof(self), "%d", (int)getppid());
+    setenv("HUSK_MONITOR_CLEANUP", self, 1);
+    execv(M.mp->cleanup_argv[0], M.mp->cleanup_argv);
+    _exit(127);
+  }
+  uint64_t deadline = now_ms() + HUSK_CLEANUP_WAIT_MS;
+  for (;;) {
+    int status;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) return;
+    uint64_t now = now_ms();
+    if (now >= deadline) return; /* it goes on without us */
+    struct pollfd p = {.fd = M.sig_fd, .events = POLLIN};
+    if (poll(&p, 1, (int)(deadline - now)) > 0) {
+      struct signalfd_siginfo si;
+      while (read(M.sig_fd, &si, sizeof(si)) == sizeof(si)) {}
+    }
+  }
 }
 
 static int clients_left(void) {
