@@ -116,6 +116,8 @@ export async function followLogs(
   const since = opts.since === undefined ? undefined : normalizeTime(opts.since);
   const dec = new CriDecoder();
   let held = "";
+  // Until the first catch-up is over, lines are collected so that tail can cut them.
+  let initial: LogLine[] | undefined = [];
   const emit = (text: string) => {
     held += text;
     let nl: number;
@@ -123,80 +125,88 @@ export async function followLogs(
       const raw = held.slice(0, nl);
       held = held.slice(nl + 1);
       const l = raw ? dec.line(raw) : undefined;
-      if (l && (since === undefined || l.time >= since)) onLine(l);
+      if (!l || (since !== undefined && l.time < since)) continue;
+      if (initial) initial.push(l);
+      else onLine(l);
     }
   };
-  // What is there now: tail applies to it only.
-  const initial = readLogs(path, opts);
-  for (const l of initial) onLine(l);
-  let fd = -1;
-  let ino = 0;
-  let off = 0;
-  try {
-    fd = openSync(path, "r");
-    const st = fstatSync(fd);
-    ino = st.ino;
-    off = st.size; // readLogs has shown up to here (lines written meanwhile show below)
-  } catch {}
   const buf = Buffer.alloc(65536);
-  const drain = (): boolean => {
-    if (fd < 0) return false;
-    let any = false;
+  const readFrom = (fd: number, off: number): number => {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, off);
-      if (n <= 0) return any;
+      if (n <= 0) return off;
       off += n;
-      any = true;
       emit(buf.toString("utf8", 0, n));
     }
   };
-  const readFromStart = (p: string) => {
+  const readWholeFile = (p: string) => {
     let f = -1;
     try {
       f = openSync(p, "r");
-      let o = 0;
-      for (;;) {
-        const n = readSync(f, buf, 0, buf.length, o);
-        if (n <= 0) break;
-        o += n;
-        emit(buf.toString("utf8", 0, n));
-      }
+      readFrom(f, 0);
     } catch {
     } finally {
       if (f >= 0) closeSync(f);
     }
   };
+  const inodeOf = (p: string) => {
+    try {
+      return statSync(p).ino;
+    } catch {
+      return -1;
+    }
+  };
+  /** Read the generations newer than inode `ino` (oldest first), but not the live file. */
+  const readNewerThan = (ino: number) => {
+    const files = logFiles(path);
+    const ours = files.findIndex((f) => inodeOf(f) === ino);
+    for (const f of files.slice(ours + 1, -1)) readWholeFile(f);
+  };
+
+  let fd = -1;
+  let ino = -1;
+  let off = 0;
+  try {
+    fd = openSync(path, "r");
+    ino = fstatSync(fd).ino;
+  } catch {}
+  // Catch up: the generations older than the one we hold, then ours from the start.
+  const files = logFiles(path);
+  const ours = files.findIndex((f) => inodeOf(f) === ino);
+  for (const f of ours < 0 ? files : files.slice(0, ours)) readWholeFile(f);
+  if (fd >= 0) off = readFrom(fd, 0);
+  const caught = initial;
+  initial = undefined;
+  const shown = opts.tail !== undefined && opts.tail >= 0 ? caught.slice(Math.max(0, caught.length - opts.tail)) : caught;
+  for (const l of shown) onLine(l);
+
   const pollMs = opts.pollMs ?? 100;
   for (;;) {
-    let progressed = drain();
-    let live: ReturnType<typeof statSync> | undefined;
-    try {
-      live = statSync(path);
-    } catch {}
-    if (live && live.ino !== ino) {
-      // Rotated: ours is now path.k; read path.(k-1) ... path.1, then switch to the live file.
-      drain();
-      const files = logFiles(path);
-      const ours = files.findIndex((f) => {
-        try {
-          return statSync(f).ino === ino;
-        } catch {
-          return false;
-        }
-      });
-      for (const f of files.slice(ours + 1, -1)) readFromStart(f);
-      if (fd >= 0) closeSync(fd);
+    let progressed = false;
+    if (fd >= 0) {
+      const was = off;
+      off = readFrom(fd, off);
+      progressed = off !== was;
+    }
+    const liveIno = inodeOf(path);
+    if (liveIno !== -1 && liveIno !== ino) {
+      // Rotated: finish ours, read the generations after it, then take the live file.
+      if (fd >= 0) {
+        off = readFrom(fd, off);
+        readNewerThan(ino);
+        closeSync(fd);
+      }
       fd = -1;
       try {
         fd = openSync(path, "r");
         ino = fstatSync(fd).ino;
         off = 0;
       } catch {}
-      progressed = drain() || true;
+      progressed = true;
     }
     if (!progressed) {
       if (opts.done()) {
-        drain();
+        if (fd >= 0) readFrom(fd, off);
         break;
       }
       await Bun.sleep(pollMs);

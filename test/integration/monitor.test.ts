@@ -2,13 +2,13 @@
 // wait-for-attach, pty size, restart back-off, stop escalation, OOM, a killed CLI,
 // --rm cleanup, netns add/del, RSS, exec failure codes. Nothing may leak.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { controllerHome } from "../../src/cgroups/home.ts";
 import { cgroupLimits } from "../../src/cgroups/limits.ts";
 import { addNetns, removeNetns } from "../../src/engine/netns.ts";
 import { attach, launchMonitor, monitorAlive, readStatus, StartError, stop, type MonitorStatus } from "../../src/engine/monitor-client.ts";
-import { readLogs } from "../../src/engine/logs.ts";
+import { followLogs, readLogs } from "../../src/engine/logs.ts";
 import { cgroupMode, resolveCgroupsPath } from "../../src/runtime/cgroup-paths.ts";
 import { buildPlan } from "../../src/runtime/plan-builder.ts";
 import { type MonitorSettings, oomCountersFor, parseRestartPolicy } from "../../src/runtime/plan-monitor.ts";
@@ -141,6 +141,21 @@ describe.skipIf(!isRoot)("husk-core monitor", () => {
     expect(lines[2999]).toBe("line-2999");
     await finalStatus(b);
     expect(readLogs(b.log).map((l) => l.text)).toEqual(lines);
+  });
+
+  test("logs -f follows the log across rotations without losing or repeating a line", async () => {
+    const b = box("follow", "i=0; while [ $i -lt 600 ]; do echo follow-$i; i=$((i+1)); [ $((i % 100)) = 0 ] && sleep 0.1; done", {
+      logMaxSize: 2048,
+      logMaxFile: 100,
+    });
+    await launchMonitor(b.plan);
+    const seen: string[] = [];
+    await followLogs(b.log, { pollMs: 10, done: () => readStatus(b.dir)?.status === "exited" }, (l) => seen.push(l.text));
+    expect(seen.length).toBe(600);
+    expect(seen).toEqual(Array.from({ length: 600 }, (_, i) => `follow-${i}`));
+    const files = readdirSync(b.dir).filter((f) => f.startsWith("container.log"));
+    expect(files.length).toBeGreaterThan(5); // it did rotate
+    await finalStatus(b);
   });
 
   test("stdin frames reach an open stdin, and the empty frame closes it", async () => {
