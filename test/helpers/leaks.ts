@@ -145,7 +145,10 @@ function collectProcesses(paths: readonly string[]): Set<string> {
       comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
       cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "").replace(/\0/g, " ");
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      starttime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // A zombie has exited; orphans wait here until PID 1 reaps them (1-2 s on our VMs).
+      if (fields[0] === "Z") continue;
+      starttime = fields[19] ?? "";
     } catch {
       continue; // exited meanwhile, or a kernel thread without cmdline
     }
