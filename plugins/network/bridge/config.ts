@@ -17,7 +17,7 @@ function pickSubnet(family: 4 | 6, used: string[]): string | null {
   for (let i = 0; i < 256; i++) {
     const cand = family === 4 ? `10.210.${i}.0/24` : `fd68:7573:6b00:${i.toString(16)}::/64`;
     const c = parseCidr(cand)!;
-    if (!taken.some((t) => overlaps(t, c))) return cand;
+    if (!taken.some((t) => overlaps(t, c))) return formatCidr(c);
   }
   return null;
 }

@@ -1,3 +1,4 @@
+export {};
 // Tiny TCP server and client run inside test network namespaces (ip netns exec ... bun).
 //   bun tcp-probe.ts server PORT NAME   answers every connection with "NAME <peer address>"
 //   bun tcp-probe.ts client HOST PORT   prints what the server said
