@@ -43,6 +43,9 @@ export interface PluginHost {
   exec(argv: string[], opts?: { netns?: string; stdin?: string }): { exitCode: number; stdout: string; stderr: string };
   /** write /proc/sys/KEY (slash form, "net/ipv4/ip_forward") in a netns (undefined: here) */
   sysctl(key: string, value: string, netns?: string): void;
+  /** run fn while holding this plugin's lock `name` (an flock under stateDir(), shared by
+   * every husk process); fn must be synchronous */
+  withLock<T>(name: string, fn: () => T): T;
   /** one log line on stderr, prefixed with the plugin's name, shown with --debug */
   debug(message: string): void;
   /** an error that names the plugin: "network plugin bridge: MESSAGE (hint: HINT)" */

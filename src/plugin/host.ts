@@ -1,5 +1,6 @@
 // The PluginHost each plugin receives: husk's services, scoped to that plugin.
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { addon } from "../native/addon.ts";
 import { join } from "node:path";
 import { Netlink, netnsExecArgv, writeSysctl } from "../network/netlink.ts";
 import type { PluginHost, PluginManifest } from "./api.ts";
@@ -18,6 +19,16 @@ export function makePluginHost(manifest: PluginManifest, paths: HostPaths): Plug
       const dir = join(paths.dataRoot, "plugins", manifest.name);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       return dir;
+    },
+    withLock(name, fn) {
+      if (!/^[a-zA-Z0-9_.-]+$/.test(name)) throw new PluginError(manifest.name, manifest.kind, `lock name "${name}" must be a plain file name`);
+      const fd = openSync(join(this.stateDir(), `${name}.lock`), "a", 0o600);
+      try {
+        addon().flock(fd, true, true);
+        return fn();
+      } finally {
+        closeSync(fd);
+      }
     },
     hostNetlink: (hostNetns?: string) => (hostNetns ? Netlink.inNetns(hostNetns) : Netlink.open()),
     netnsNetlink: (netnsPath: string) => Netlink.inNetns(netnsPath),

@@ -1,7 +1,7 @@
 // A test kit for plugin authors (and husk's own driver tests): temporary network
 // namespaces, a fake container, a PluginHost on temp dirs, and leak assertions. Needs root
 // and iproute2's `ip netns` (test setup only; husk itself never runs `ip`).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Netlink } from "../network/netlink.ts";
@@ -69,9 +69,10 @@ export interface FakeContainer {
 /** A container as far as a network driver can tell: an id, a name, a netns, a hosts file. */
 export function fakeContainer(dir: string, name = uniqueName("c")): FakeContainer {
   const id = new Bun.CryptoHasher("sha256").update(`${name}/${Math.random()}`).digest("hex");
-  const netns = tempNetns("husk-c");
+  mkdirSync(dir, { recursive: true });
   const hostsFile = join(dir, `${name}.hosts`);
   writeFileSync(hostsFile, `127.0.0.1\tlocalhost\n`);
+  const netns = tempNetns("husk-c");
   return {
     id,
     name,
