@@ -190,6 +190,38 @@ describe.skipIf(!isRoot)("bridge network driver", () => {
     await removeNetwork(ctx, "tnet6");
   });
 
+  test("the iptables backend publishes and masquerades too, and removes exactly its rules", async () => {
+    process.env.HUSK_FIREWALL = "iptables";
+    try {
+      const ctx3 = networkContext(paths.root, paths.dataRoot); // a fresh driver picks the backend again
+      const n = await createNetwork(ctx3, { name: "tnet-ipt", driver: "bridge", subnets: [{ subnet: "10.250.9.0/24" }], options: { [HOST_NETNS_OPT]: hostns.path } });
+      const c = newContainer();
+      await connect(ctx3, "tnet-ipt", c.request({ ports: [{ hostIp: "127.0.0.1", hostPort: 18090, containerPort: 80, protocol: "tcp" }] }));
+      const rules = must(hostns.exec(["iptables-save", "-t", "nat"]), "iptables-save");
+      expect(rules).toContain(`--comment ${containerTag(c.id)}`);
+      expect(rules).toContain(`--comment ${networkTag(n.id)}`);
+      const srv = await server(c.netns, 80, "via-iptables");
+      try {
+        expect(must(hostns.exec([BUN, PROBE, "client", "127.0.0.1", "18090"]), "client")).toStartWith("via-iptables ");
+        const osrv = await server(outside, 9001, "outside");
+        try {
+          expect(must(c.netns.exec([BUN, PROBE, "client", "10.251.0.2", "9001"]), "egress").trim()).toBe("outside 10.251.0.1");
+        } finally {
+          osrv.kill();
+        }
+      } finally {
+        srv.kill();
+      }
+      await disconnect(ctx3, "tnet-ipt", c.id);
+      await removeNetwork(ctx3, "tnet-ipt");
+      const after = must(hostns.exec(["iptables-save", "-t", "nat"]), "iptables-save");
+      expect(after).not.toContain(containerTag(c.id));
+      expect(after).not.toContain(networkTag(n.id));
+    } finally {
+      delete process.env.HUSK_FIREWALL;
+    }
+  });
+
   test("rm refuses a network in use, then removes the bridge and its rules", async () => {
     await expect(removeNetwork(ctx, "tnet")).rejects.toThrow(/in use by 1 container/);
     await disconnect(ctx, "tnet", b.id);
