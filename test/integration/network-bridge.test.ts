@@ -149,7 +149,7 @@ describe.skipIf(!isRoot)("bridge network driver", () => {
 
   test("50 parallel attaches in 10 processes get unique addresses; detach leaves nothing", async () => {
     const many = Array.from({ length: 50 }, () => newContainer());
-    const batches = Array.from({ length: 10 }, (_, i) => many.slice(i * 5, i * 5 + 5).map((c, j) => ({ id: c.id, name: c.name, netnsPath: c.netns.path, hostPort: 20000 + i * 5 + j })));
+    const batches = Array.from({ length: 10 }, (_, i) => many.slice(i * 5, i * 5 + 5).map((c, j) => ({ id: c.id, name: c.name, netnsPath: c.netns.path, hostsFile: c.hostsFile, hostPort: 20000 + i * 5 + j })));
     const runAll = async (op: string) =>
       (
         await Promise.all(
@@ -167,6 +167,11 @@ describe.skipIf(!isRoot)("bridge network driver", () => {
     expect(new Set(addrs).size).toBe(50);
     const veths = readState(join(paths.dataRoot, "networks", "tnet")).endpoints;
     expect(Object.keys(veths).length).toBe(50 + 1); // plus b
+    // The hosts blocks were rewritten under the lock: every member sees all 51 peers.
+    for (const c of [many[0]!, many[49]!, b]) {
+      const block = readFileSync(c.hostsFile, "utf8").split("\n").filter((l) => /^10\.252\.0\.\d+\t/.test(l));
+      expect(block.length).toBe(51);
+    }
     await runAll("detach");
     const dir = join(paths.dataRoot, "networks", "tnet");
     const s = readState(dir);

@@ -40,12 +40,15 @@ export function create(host: PluginHost): NetworkDriver {
     }
   };
 
-  /** Rewrites the husk block of every member's hosts file (user-defined networks only). */
+  /** Rewrites the husk block of every member's hosts file (user-defined networks only),
+   * under the network's lock so that parallel attaches never write a stale block last. */
   const refreshHosts = (net: NetworkConfig) => {
     if (net.builtin) return;
-    const members = Object.values(readState(stateDir(net)).endpoints);
-    const lines = members.filter((e) => e.ipv4).map((e) => `${e.ipv4}\t${[e.containerName, ...e.aliases].filter(Boolean).join(" ")}`);
-    for (const e of members) if (e.hostsFile) writeBlock(e.hostsFile, net.name, lines);
+    withState(stateDir(net), (s) => {
+      const members = Object.values(s.endpoints);
+      const lines = members.filter((e) => e.ipv4).map((e) => `${e.ipv4}\t${[e.containerName, ...e.aliases].filter(Boolean).join(" ")}`);
+      for (const e of members) if (e.hostsFile) writeBlock(e.hostsFile, net.name, lines);
+    });
   };
 
   /** Host-side leftovers of an endpoint: its veth (if the netns still holds it) and its rules. */
