@@ -13,9 +13,10 @@ import { makePluginHost } from "./host.ts";
 
 let counter = 0;
 
-/** A unique short name tagged with this process's pid (leak checks skip other live pids). */
-export function uniqueName(prefix = "husk-t"): string {
-  return `${prefix}-${process.pid}-${++counter}`;
+/** A unique name, husk-test-<pid>-<prefix>-<n>: husk's leak checks recognise the pid and
+ * leave the resources of other live test processes alone. */
+export function uniqueName(prefix = "t"): string {
+  return `husk-test-${process.pid}-${prefix.replace(/^husk-/, "")}-${++counter}`;
 }
 
 export interface TempNetns extends Disposable {
