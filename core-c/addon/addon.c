@@ -9,6 +9,7 @@ static napi_value init(napi_env env, napi_value exports) {
   husk_addon_register_node_ops(env, exports);
   husk_addon_register_mount_ops(env, exports);
   husk_addon_register_xattr_read(env, exports);
+  husk_addon_register_netlink(env, exports);
   return exports;
 }
 

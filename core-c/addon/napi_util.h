@@ -38,5 +38,6 @@ void husk_addon_register_features(napi_env env, napi_value exports);
 void husk_addon_register_node_ops(napi_env env, napi_value exports);
 void husk_addon_register_mount_ops(napi_env env, napi_value exports);
 void husk_addon_register_xattr_read(napi_env env, napi_value exports);
+void husk_addon_register_netlink(napi_env env, napi_value exports);
 
 #endif

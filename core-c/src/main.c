@@ -5,6 +5,7 @@
  *   husk-core monitor --plan-fd N --result-fd M     watch one detached container (monitor/)
  *   husk-core netns add|del PATH [--result-fd M]    a network namespace kept on PATH
  *   husk-core --version
+ *   husk-core netlink-socket|netns-exec|netns-sysctl ...   (netns_tools.h)
  *
  * It never prints to stdout or stderr on its own behalf (those belong to the container);
  * everything goes to the result fd as JSON lines (result.h). */
@@ -19,6 +20,7 @@
 #include "create.h"
 #include "monitor/monitor.h"
 #include "netns.h"
+#include "netns_tools.h"
 #include "plan.h"
 #include "result.h"
 #include "stage.h"
@@ -59,6 +61,33 @@ static int netns_mode(int argc, char **argv) {
   return 1;
 }
 
+/* The netns helper modes take no plan; a failure is one line on stderr. */
+static int netns_tool_main(int argc, char **argv) {
+  husk_error_t err;
+  husk_error_clear(&err);
+  const char *netns = arg_str(argc, argv, "--netns", NULL);
+  int ret;
+  if (strcmp(argv[1], "netlink-socket") == 0) {
+    ret = husk_netlink_socket_mode(netns, arg_int(argc, argv, "--sock-fd", -1), &err);
+  } else if (strcmp(argv[1], "netns-exec") == 0) {
+    int i = 2;
+    while (i < argc && strcmp(argv[i], "--") != 0) i++;
+    ret = husk_netns_exec_mode(netns, i + 1 < argc ? argv + i + 1 : NULL, &err);
+  } else if (strcmp(argv[1], "netns-sysctl") == 0) {
+    int i = 2;
+    if (i < argc && strcmp(argv[i], "--netns") == 0) i += 2;
+    ret = husk_netns_sysctl_mode(netns, i < argc ? argv[i] : NULL, i + 1 < argc ? argv[i + 1] : NULL, &err);
+  } else {
+    ret = husk_fail(&err, EINVAL, argv[1], "unknown mode");
+  }
+  if (ret < 0) {
+    fprintf(stderr, "husk-core %s: %s%s%s: %s\n", argv[1], err.msg, err.path[0] && !strstr(err.msg, err.path) ? " " : "",
+            err.path[0] && !strstr(err.msg, err.path) ? err.path : "", husk_errno_name(err.errnum));
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   /* Run from a memfd, our comm would be the fd number: name ourselves for ps and top. */
   prctl(PR_SET_NAME, "husk-core", 0, 0, 0);
@@ -71,6 +100,9 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(argv[1], "netns") == 0) return netns_mode(argc, argv);
+  if (strcmp(argv[1], "netlink-socket") == 0 || strcmp(argv[1], "netns-exec") == 0 ||
+      strcmp(argv[1], "netns-sysctl") == 0)
+    return netns_tool_main(argc, argv);
   int plan_fd = arg_int(argc, argv, "--plan-fd", -1);
   int result_fd = arg_int(argc, argv, "--result-fd", -1);
   if (plan_fd < 0 || result_fd < 0) {

@@ -45,6 +45,14 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["image", "prune"]], load: () => import("./image/prune.ts").then((m) => m.ImagePruneCommand) },
   { paths: [["image", "save"], ["save"]], load: () => import("./image/save.ts").then((m) => m.ImageSaveCommand) },
   { paths: [["image", "import"], ["import"]], load: () => import("./image/import.ts").then((m) => m.ImageImportCommand) },
+  // networks and plugins (#6)
+  { paths: [["network", "create"]], load: () => import("./network/create.ts").then((m) => m.NetworkCreateCommand) },
+  { paths: [["network", "ls"], ["network", "list"]], load: () => import("./network/ls.ts").then((m) => m.NetworkLsCommand) },
+  { paths: [["network", "inspect"]], load: () => import("./network/inspect.ts").then((m) => m.NetworkInspectCommand) },
+  { paths: [["network", "rm"], ["network", "remove"]], load: () => import("./network/rm.ts").then((m) => m.NetworkRmCommand) },
+  { paths: [["network", "prune"]], load: () => import("./network/prune.ts").then((m) => m.NetworkPruneCommand) },
+  { paths: [["plugin", "ls"], ["plugin", "list"]], load: () => import("./plugin/ls.ts").then((m) => m.PluginLsCommand) },
+  { paths: [["plugin", "inspect"]], load: () => import("./plugin/inspect.ts").then((m) => m.PluginInspectCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);

@@ -36,6 +36,19 @@ export interface HuskAddon {
   llistxattr(path: string): string[];
   /** null when the attribute is absent. */
   lgetxattr(path: string, name: string): Uint8Array | null;
+  // rtnetlink (core-c/addon/netlink_ops.c); typed wrappers in src/network/netlink.ts
+  nlOpen(): number;
+  socketpair(): [number, number];
+  recvFd(sock: number): number;
+  linkAdd(fd: number, spec: object): void;
+  linkChange(fd: number, name: string, change: object): void;
+  linkDel(fd: number, name: string): void;
+  linkGet(fd: number, name: string): { index: number; name: string; kind: string; mtu: number; master: number; up: boolean } | null;
+  linkList(fd: number): { index: number; name: string; kind: string; mtu: number; master: number; up: boolean }[];
+  addrAdd(fd: number, dev: string, address: string, prefixlen: number): void;
+  addrList(fd: number, index: number): { family: number; address: string; prefixlen: number; index: number }[];
+  routeAdd(fd: number, route: object): void;
+  inetConf(fd: number, dev: string, id: number, value: number): void;
 }
 
 let loaded: HuskAddon | undefined;
