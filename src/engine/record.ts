@@ -1,16 +1,8 @@
 // The container record (<data-root>/containers/<id>/record.msgpack): what the user asked
 // for, kept until `rm`. Live facts (pid, status) are never here: they come from the
 // monitor's status.msgpack and /proc (see container-state.ts).
+import type { SnapshotInfo } from "../storage/snapshot.ts";
 import type { ContainerConfig, HostConfig } from "./docker-types.ts";
-
-/** The snapshot seam of src/storage/snapshot.ts (docs/engine-design.md). */
-export interface RecordSnapshot {
-  driver: "overlay" | "copy";
-  lowerDirs: string[];
-  upperDir: string;
-  workDir: string;
-  mergedDir: string;
-}
 
 export interface ContainerRecord {
   version: 1;
@@ -23,7 +15,7 @@ export interface ContainerRecord {
   created: string;
   config: ContainerConfig;
   hostConfig: HostConfig;
-  snapshot: RecordSnapshot;
+  snapshot: SnapshotInfo;
   network?: { driver: string; name: string; netnsPath?: string; attachment?: unknown };
   /** The container's cgroup (what `stop` and `rm` clean up when the monitor is gone). */
   cgroup?: { dirs: string[]; v2Dir?: string; created: string[] };
