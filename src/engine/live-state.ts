@@ -26,6 +26,8 @@ export interface LiveState {
   status: ShownStatus;
   running: boolean;
   pid: number;
+  /** The pid's start time in /proc (0 when not running). */
+  pidStartTime: number;
   monitorPid: number;
   /** The monitor is alive (it will record the exit and apply the restart policy). */
   monitored: boolean;
@@ -58,15 +60,15 @@ export interface ProcCheck {
 /** Pure: the shown state from what the monitor last wrote and what /proc says now. */
 export function liveState(st: MonitorStatus | undefined, proc: ProcCheck): LiveState {
   if (!st)
-    return { status: "created", running: false, pid: 0, monitorPid: 0, monitored: false, exitCode: 0, signal: 0, oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME, restartCount: 0, error: "" };
+    return { status: "created", running: false, pid: 0, pidStartTime: 0, monitorPid: 0, monitored: false, exitCode: 0, signal: 0, oomKilled: false, startedAt: ZERO_TIME, finishedAt: ZERO_TIME, restartCount: 0, error: "" };
   const monitored = proc.alive(st.monitorPid, st.monitorStartTime);
   const containerAlive = st.pid > 0 && proc.alive(st.pid, st.pidStartTime);
   const base = {
-    pid: 0, monitorPid: monitored ? st.monitorPid : 0, monitored, exitCode: st.exitCode ?? 0, signal: st.signal ?? 0, oomKilled: !!st.oomKilled,
+    pid: 0, pidStartTime: 0, monitorPid: monitored ? st.monitorPid : 0, monitored, exitCode: st.exitCode ?? 0, signal: st.signal ?? 0, oomKilled: !!st.oomKilled,
     startedAt: st.startedAt || ZERO_TIME, finishedAt: st.finishedAt || ZERO_TIME, restartCount: st.restartCount ?? 0, error: "",
   };
   if (containerAlive && st.status !== "exited") {
-    return { ...base, pid: st.pid, running: true, status: proc.paused() ? "paused" : "running" };
+    return { ...base, pid: st.pid, pidStartTime: st.pidStartTime, running: true, status: proc.paused() ? "paused" : "running" };
   }
   if (st.status === "exited") return { ...base, running: false, status: "exited" };
   if (monitored) {
