@@ -18,5 +18,5 @@ export function isFrozen(rec: ContainerRecord): boolean {
 }
 
 export function currentState(rec: ContainerRecord, paths: ContainerPaths): LiveState {
-  return liveState(readMonitorStatus(paths.status), procCheck(() => isFrozen(rec)));
+  return liveState(readMonitorStatus(paths.liveDir), procCheck(() => isFrozen(rec)));
 }

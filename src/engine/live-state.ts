@@ -1,24 +1,8 @@
 // The state users see, rebuilt every time from the monitor's status.msgpack and /proc:
 // a pid counts only together with its start time, so a dead monitor, a killed CLI or a
 // recycled pid never makes `ps` lie.
-import { readFileSync } from "node:fs";
-import { Unpackr } from "msgpackr/unpack";
 import { isSameLiveProcess } from "../state/proc-stat.ts";
-
-/** status.msgpack as the monitor writes it (docs/engine-design.md). */
-export interface MonitorStatus {
-  monitorPid: number;
-  monitorStartTime: number;
-  pid: number;
-  pidStartTime: number;
-  status: "created" | "running" | "restarting" | "exited";
-  exitCode: number;
-  signal: number;
-  oomKilled: boolean;
-  startedAt: string;
-  finishedAt: string;
-  restartCount: number;
-}
+import { type MonitorStatus, readStatus } from "./monitor-client.ts";
 
 export type ShownStatus = "created" | "running" | "paused" | "restarting" | "exited" | "dead";
 
@@ -40,11 +24,10 @@ export interface LiveState {
   error: string;
 }
 
-const unpackr = new Unpackr({ useRecords: false });
-
-export function readMonitorStatus(path: string): MonitorStatus | undefined {
+/** status.msgpack in the container's live dir; a half-written or missing one is "none". */
+export function readMonitorStatus(liveDir: string): MonitorStatus | undefined {
   try {
-    return unpackr.unpack(readFileSync(path)) as MonitorStatus;
+    return readStatus(liveDir);
   } catch {
     return undefined;
   }
@@ -65,7 +48,7 @@ export function liveState(st: MonitorStatus | undefined, proc: ProcCheck): LiveS
   const containerAlive = st.pid > 0 && proc.alive(st.pid, st.pidStartTime);
   const base = {
     pid: 0, pidStartTime: 0, monitorPid: monitored ? st.monitorPid : 0, monitored, exitCode: st.exitCode ?? 0, signal: st.signal ?? 0, oomKilled: !!st.oomKilled,
-    startedAt: st.startedAt || ZERO_TIME, finishedAt: st.finishedAt || ZERO_TIME, restartCount: st.restartCount ?? 0, error: "",
+    startedAt: st.startedAt || ZERO_TIME, finishedAt: st.finishedAt || ZERO_TIME, restartCount: st.restartCount ?? 0, error: st.error ?? "",
   };
   if (containerAlive && st.status !== "exited") {
     return { ...base, pid: st.pid, pidStartTime: st.pidStartTime, running: true, status: proc.paused() ? "paused" : "running" };
