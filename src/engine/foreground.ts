@@ -43,7 +43,8 @@ export async function runForeground(store: RecordStore, rec: ContainerRecord, pi
   const live = currentState(rec, paths);
   recordEvent(store.roots, "die", rec.id, { name: rec.name, image: rec.config.Image, exitCode: String(exitCodeOf(exit)) });
   if (exit.oomKilled) recordEvent(store.roots, "oom", rec.id, { name: rec.name });
-  if (rec.hostConfig.AutoRemove) await removeContainer(store, rec, { force: true, volumes: true });
+  // Re-read: start recorded the cgroups in the record after `rec` was loaded.
+  if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });
   trace("engine run: removed");
   // A command that could not be exec'd: the monitor recorded why; say it in one line.
   if (live.error && (exit.exitCode === 126 || exit.exitCode === 127) && !exit.signal) throw new HuskError(live.error, exit.exitCode === 127 ? "check the command's path in the image" : "check that it is executable", exit.exitCode);

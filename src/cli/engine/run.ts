@@ -34,7 +34,7 @@ export class ContainerRunCommand extends CreateOptionsCommand {
       started = await startEngineContainer(store, rec, { waitForAttach: !this.detach });
     } catch (e) {
       // docker keeps a container that failed to start, unless --rm asked otherwise.
-      if (rec.hostConfig.AutoRemove) await removeContainer(store, rec, { force: true, volumes: true });
+      if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });
       throw e;
     }
     if (this.detach) {
