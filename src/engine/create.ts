@@ -9,7 +9,7 @@ import { recordEvent } from "./events.ts";
 import { parsePlatform, parsePull } from "./flags/policies.ts";
 import { resolveImage } from "./image-source.ts";
 import { generateName, newContainerId } from "./names.ts";
-import { buildContainerSpec } from "./oci-spec.ts";
+import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
 import { findInitBinary } from "./init-binary.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
@@ -42,6 +42,7 @@ export function writeBundleConfig(store: RecordStore, rec: ContainerRecord, imag
     netnsPath,
     initBinary: rec.hostConfig.Init ? findInitBinary() : undefined,
     lastCap: addon().features().capLastCap,
+    ownBounding: ownBoundingSet(),
     cgroupsPath: cgroupsPathFor(rec.hostConfig.CgroupParent, rec.id),
   });
   writeFileSync(paths.config, JSON.stringify(spec, null, 1));

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { type ImageConfig, imageProcess } from "../image/config-to-process.ts";
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from "../oci/default-spec.ts";
 import { dockerDefaultSeccomp } from "../oci/seccomp/docker-default.ts";
-import { type LinuxNamespace, type Mount, OCI_VERSION, type Spec } from "../oci/spec.ts";
+import { CAPABILITIES, type LinuxNamespace, type Mount, OCI_VERSION, type Spec } from "../oci/spec.ts";
 import { validateSpec } from "../oci/validate.ts";
 import { HuskError } from "../runtime/errors.ts";
 import type { MountSpec } from "./docker-types.ts";
@@ -29,6 +29,8 @@ export interface SpecInput {
   initBinary?: string;
   /** The highest capability number this kernel knows. */
   lastCap: number;
+  /** husk's own bounding set: --privileged and --cap-add ALL cannot give more. */
+  ownBounding?: bigint;
   cgroupsPath: string;
   arch?: string;
   kernelRelease?: string;
@@ -41,6 +43,12 @@ export interface HostDevice {
   major: number;
   minor: number;
   mode: number;
+}
+
+/** CapBnd of this process (what any container of ours can hold at most). */
+export function ownBoundingSet(status = "/proc/self/status"): bigint | undefined {
+  const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync(status, "utf8"));
+  return m ? BigInt(`0x${m[1]}`) : undefined;
 }
 
 /** A --device path on the host: a char or block device, as stat(2) sees it. */
@@ -120,7 +128,10 @@ export function buildContainerSpec(input: SpecInput): Spec {
   };
   setDefault("HOSTNAME", hostname);
   if (cfg.Tty) setDefault("TERM", "xterm");
-  const caps = effectiveCapabilities(hc.CapAdd, hc.CapDrop, hc.Privileged, input.lastCap);
+  const own = input.ownBounding;
+  const caps = effectiveCapabilities(hc.CapAdd, hc.CapDrop, hc.Privileged, input.lastCap).filter(
+    (c) => own === undefined || (own >> BigInt(CAPABILITIES[c as keyof typeof CAPABILITIES])) & 1n,
+  );
   const sec = parseSecurityOpts(hc.SecurityOpt);
 
   const mounts = baseMounts(hc.Privileged);
