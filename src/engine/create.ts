@@ -53,6 +53,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
   const platform = parsePlatform(req.flags.platform);
   // Flags first: a bad value fails before any pull or disk work.
   containerSettings(req.flags, {}, req.image, req.cmd);
+  trace("engine create: flags checked");
   const image = await resolveImage(req.image, { dataRoot: store.roots.dataRoot, pull, platform, onPull: req.onPull });
   trace("engine create: image resolved");
   const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
@@ -75,6 +76,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove });
     store.write(rec);
     trace("engine create: snapshot mounted");
+    trace("engine create: writing config");
     writeBundleConfig(store, rec, image, rec.hostConfig.NetworkMode === "none" ? store.paths(id).netns : undefined);
     trace("engine create: config.json written");
   } catch (e) {

@@ -7,6 +7,7 @@ import { LayerStore } from "../image/layer-store.ts";
 import { pullImage } from "../image/pull.ts";
 import { canonicalReference, parseReference } from "../image/reference.ts";
 import { HuskError } from "../runtime/errors.ts";
+import { trace } from "../util/trace.ts";
 
 export interface ResolvedImage {
   record: ImageRecord;
@@ -58,6 +59,7 @@ export async function resolveImage(text: string, opts: ImageSourceOptions): Prom
   }
   if (opts.platform && `${record.platform.os}/${record.platform.architecture}` !== opts.platform.split("/").slice(0, 2).join("/"))
     throw new HuskError(`image ${text} is ${record.platform.os}/${record.platform.architecture}, not ${opts.platform}`, "pull the image for this platform (--pull always)", 125);
+  trace("engine image: found");
   const content = new ContentStore(opts.dataRoot);
   const layers = new LayerStore(opts.dataRoot);
   const blob = JSON.parse(readFileSync(content.blobPath(record.id), "utf8")) as { config?: ImageConfig };

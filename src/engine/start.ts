@@ -5,7 +5,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { controllerHome } from "../cgroups/home.ts";
 import { cgroupLimits } from "../cgroups/limits.ts";
 import { hookStateBase } from "../oci/ops/status.ts";
-import { compileSeccomp } from "../oci/ops/seccomp.ts";
 import { parseSignal } from "../oci/ops/signals.ts";
 import type { Spec } from "../oci/spec.ts";
 import { validateSpec } from "../oci/validate.ts";
@@ -17,6 +16,7 @@ import { mountSnapshot } from "../storage/snapshot.ts";
 import { trace } from "../util/trace.ts";
 import { currentState } from "./container-state.ts";
 import { recordEvent } from "./events.ts";
+import { cachedSeccomp } from "./seccomp-cache.ts";
 import { parseBytes } from "./flags/sizes.ts";
 import { launchMonitor, StartError } from "./monitor-client.ts";
 import { ensureNetns } from "./container-netns.ts";
@@ -78,7 +78,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
       cgroup,
       cgroupMode: modeName,
       ...cgroupLimits(spec, controllerHome(cgroup, modeName)),
-      seccomp: compileSeccomp(spec.linux?.seccomp),
+      seccomp: cachedSeccomp(store.roots.root, spec.linux?.seccomp),
       stateJson: hookStateBase(rec.id, paths.bundle, spec.ociVersion, spec.annotations ?? {}),
       monitor: {
         statusFile: paths.status,

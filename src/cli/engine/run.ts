@@ -4,6 +4,7 @@ import { runForeground } from "../../engine/foreground.ts";
 import { removeContainer } from "../../engine/remove.ts";
 import { startEngineContainer } from "../../engine/start.ts";
 import { CreateOptionsCommand } from "./run-options.ts";
+import { trace } from "../../util/trace.ts";
 
 export class ContainerRunCommand extends CreateOptionsCommand {
   static override paths = [["run"], ["container", "run"]];
@@ -22,6 +23,7 @@ export class ContainerRunCommand extends CreateOptionsCommand {
   cmd = Option.Proxy();
 
   async run() {
+    trace("engine run: parsed");
     const store = this.records();
     const rec = await createEngineContainer(store, {
       image: this.image,
