@@ -64,8 +64,9 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     }
     trace("engine start: network ready");
     const cgroup = resolveCgroupsPath(spec.linux?.cgroupsPath, rec.id);
-    const created = [...new Set([...(rec.cgroup?.created ?? []), ...cgroup.missing])];
-    rec.cgroup = { dirs: cgroup.dirs, v2Dir: cgroup.v2Dir, created };
+    // Only the container's own leaves are removed at rm: the parent (/husk or
+    // --cgroup-parent) is shared by every container, as docker's /docker is.
+    rec.cgroup = { dirs: cgroup.dirs, v2Dir: cgroup.v2Dir, created: [...cgroup.dirs, ...(cgroup.v2Dir ? [cgroup.v2Dir] : [])] };
     store.write(rec);
     const modeName = cgroupMode();
     const logOpts = rec.hostConfig.LogConfig.Config;
