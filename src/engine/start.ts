@@ -26,6 +26,8 @@ import { type RecordStore, withContainerLock } from "./record-store.ts";
 export interface StartOptions {
   /** Foreground: the monitor creates the container and waits for our start frame. */
   waitForAttach: boolean;
+  /** `run`: create mounted the snapshot a moment ago (checking mountinfo costs ms). */
+  justCreated?: boolean;
   /** The husk executable the monitor runs for --rm cleanup (absolute). */
   huskPath?: string;
 }
@@ -52,7 +54,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     const live = currentState(rec, paths);
     if (live.running || live.status === "paused") return { monitorPid: live.monitorPid, pid: live.pid, already: true };
     if (live.status === "restarting") throw new HuskError(`container ${rec.name} is restarting`, `stop it first ('husk stop ${rec.name}')`, 125);
-    mountSnapshot(rec.snapshot);
+    if (!opts.justCreated) mountSnapshot(rec.snapshot);
     trace("engine start: snapshot mounted");
     const mode = rec.hostConfig.NetworkMode;
     if (mode === "none") ensureNetns(paths.netns);

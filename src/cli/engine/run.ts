@@ -33,7 +33,7 @@ export class ContainerRunCommand extends CreateOptionsCommand {
     });
     let started;
     try {
-      started = await startEngineContainer(store, rec, { waitForAttach: !this.detach });
+      started = await startEngineContainer(store, rec, { waitForAttach: !this.detach, justCreated: true });
     } catch (e) {
       // docker keeps a container that failed to start, unless --rm asked otherwise.
       if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });
