@@ -53,6 +53,24 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["network", "prune"]], load: () => import("./network/prune.ts").then((m) => m.NetworkPruneCommand) },
   { paths: [["plugin", "ls"], ["plugin", "list"]], load: () => import("./plugin/ls.ts").then((m) => m.PluginLsCommand) },
   { paths: [["plugin", "inspect"]], load: () => import("./plugin/inspect.ts").then((m) => m.PluginInspectCommand) },
+  // engine face (docker's command line)
+  { paths: [["run"], ["container", "run"]], load: () => import("./engine/run.ts").then((m) => m.ContainerRunCommand) },
+  { paths: [["create"], ["container", "create"]], load: () => import("./engine/create.ts").then((m) => m.ContainerCreateCommand) },
+  { paths: [["start"], ["container", "start"]], load: () => import("./engine/start.ts").then((m) => m.ContainerStartCommand) },
+  { paths: [["stop"], ["container", "stop"]], load: () => import("./engine/stop.ts").then((m) => m.ContainerStopCommand) },
+  { paths: [["restart"], ["container", "restart"]], load: () => import("./engine/restart.ts").then((m) => m.ContainerRestartCommand) },
+  { paths: [["kill"], ["container", "kill"]], load: () => import("./engine/kill.ts").then((m) => m.ContainerKillCommand) },
+  { paths: [["rm"], ["container", "rm"], ["container", "remove"]], load: () => import("./engine/rm.ts").then((m) => m.ContainerRmCommand) },
+  {
+    paths: [["ps"], ["container", "ls"], ["container", "list"], ["container", "ps"]],
+    load: () => import("./engine/ps.ts").then((m) => m.ContainerPsCommand),
+  },
+  { paths: [["logs"], ["container", "logs"]], load: () => import("./engine/logs.ts").then((m) => m.ContainerLogsCommand) },
+  { paths: [["exec"], ["container", "exec"]], load: () => import("./engine/exec.ts").then((m) => m.ContainerExecCommand) },
+  { paths: [["attach"], ["container", "attach"]], load: () => import("./engine/attach.ts").then((m) => m.ContainerAttachCommand) },
+  { paths: [["wait"], ["container", "wait"]], load: () => import("./engine/wait.ts").then((m) => m.ContainerWaitCommand) },
+  { paths: [["inspect"], ["container", "inspect"]], load: () => import("./engine/inspect.ts").then((m) => m.ContainerInspectCommand) },
+  { paths: [["rename"], ["container", "rename"]], load: () => import("./engine/rename.ts").then((m) => m.ContainerRenameCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);

@@ -4,6 +4,7 @@ import { ownDirsFor } from "../../runtime/cgroup-paths.ts";
 import { type CoreEvent, coreFailure, runCore } from "../../runtime/core-runner.ts";
 import { HuskError } from "../../runtime/errors.ts";
 import { buildPlan } from "../../runtime/plan-builder.ts";
+import type { ContainerState } from "../../state/container-state.ts";
 import type { StateStore } from "../../state/store.ts";
 import type { Process, Spec } from "../spec.ts";
 import { parseJson } from "../validate/json.ts";
@@ -73,6 +74,12 @@ export async function execInContainer(store: StateStore, opts: ExecOptions, onEv
   const status = containerStatus(store, state);
   if (status !== "running" && status !== "created")
     throw new HuskError(`cannot exec in container "${opts.id}": it is ${status}`, status === "paused" ? `resume it first` : undefined);
+  return execWithState(state, opts, onEvent);
+}
+
+/** The exec itself, for a container whose state the caller has checked (the engine face
+ * keeps its own records and calls this directly). */
+export async function execWithState(state: ContainerState, opts: ExecOptions, onEvent?: (ev: CoreEvent) => void): Promise<{ status: number } | undefined> {
   const proc = execProcess(state.spec, opts);
   if (proc.terminal && !opts.consoleSocket && opts.detach)
     throw new HuskError("--tty with --detach needs --console-socket");

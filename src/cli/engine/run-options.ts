@@ -1,0 +1,58 @@
+// The flags `husk run` and `husk create` share, as clipanion options on one base class,
+// so the two commands never drift apart.
+import { Option } from "clipanion";
+import type { RunFlags } from "../../engine/run-flags.ts";
+import { EngineCommand } from "./base.ts";
+
+export abstract class CreateOptionsCommand extends EngineCommand {
+  protected override failCode = 125;
+  interactive = Option.Boolean("-i,--interactive", { description: "keep stdin open" });
+  tty = Option.Boolean("-t,--tty", { description: "allocate a pseudo-terminal" });
+  name = Option.String("--name", { description: "the container's name (default: a generated one)" });
+  env = Option.Array("-e,--env", { description: "set KEY=VALUE (or copy KEY from here)" });
+  envFile = Option.Array("--env-file", { description: "read KEY=VALUE lines from a file" });
+  workdir = Option.String("-w,--workdir", { description: "working directory inside the container" });
+  user = Option.String("-u,--user", { description: "USER[:GROUP] (names or ids)" });
+  entrypoint = Option.String("--entrypoint", { description: "replace the image's entrypoint" });
+  hostname = Option.String("--hostname", { description: "the container's host name" });
+  label = Option.Array("-l,--label", { description: "KEY=VALUE metadata" });
+  volume = Option.Array("-v,--volume", { description: "HOST:CONTAINER[:ro], NAME:CONTAINER or CONTAINER" });
+  mount = Option.Array("--mount", { description: "type=bind|volume|tmpfs,source=..,target=..[,readonly]" });
+  tmpfs = Option.Array("--tmpfs", { description: "CONTAINER[:OPTIONS] tmpfs mount" });
+  network = Option.String("--network,--net", { description: "none (default), host, container:NAME, ns:PATH" });
+  memory = Option.String("-m,--memory", { description: "memory limit (e.g. 256m)" });
+  memorySwap = Option.String("--memory-swap", { description: "memory plus swap limit; -1 for unlimited swap" });
+  cpus = Option.String("--cpus", { description: "number of cpus (e.g. 1.5)" });
+  cpuShares = Option.String("-c,--cpu-shares", { description: "relative cpu weight" });
+  cpusetCpus = Option.String("--cpuset-cpus", { description: "cpus to run on (e.g. 0-1)" });
+  pidsLimit = Option.String("--pids-limit", { description: "most processes (-1: unlimited)" });
+  ulimit = Option.Array("--ulimit", { description: "NAME=SOFT[:HARD]" });
+  capAdd = Option.Array("--cap-add", { description: "add a capability (or ALL)" });
+  capDrop = Option.Array("--cap-drop", { description: "drop a capability (or ALL)" });
+  privileged = Option.Boolean("--privileged", { description: "all capabilities, no seccomp, no masked paths" });
+  securityOpt = Option.Array("--security-opt", { description: "seccomp=PROFILE.json|unconfined, no-new-privileges" });
+  readOnly = Option.Boolean("--read-only", { description: "mount the root filesystem read-only" });
+  init = Option.Boolean("--init", { description: "run a small init (catatonit) as pid 1" });
+  restart = Option.String("--restart", { description: "no, on-failure[:N], always, unless-stopped" });
+  stopSignal = Option.String("--stop-signal", { description: "signal that stops the container" });
+  stopTimeout = Option.String("--stop-timeout", { description: "seconds before SIGKILL on stop" });
+  logOpt = Option.Array("--log-opt", { description: "max-size=SIZE, max-file=N" });
+  userns = Option.String("--userns", { description: "host (the only mode today)" });
+  sysctl = Option.Array("--sysctl", { description: "KEY=VALUE namespaced kernel setting" });
+  device = Option.Array("--device", { description: "HOST[:CONTAINER][:rwm]" });
+  platform = Option.String("--platform", { description: "os/arch to pull and run" });
+  pull = Option.String("--pull", { description: "missing (default), always, never" });
+  cgroupParent = Option.String("--cgroup-parent", { description: "parent cgroup (relative: under husk's own)" });
+  rm = Option.Boolean("--rm", { description: "remove the container when it exits" });
+
+  protected flags(detach: boolean): RunFlags & { pull?: string; platform?: string } {
+    const out: Record<string, unknown> = { detach };
+    for (const k of FLAG_KEYS) {
+      const v = (this as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = v;
+    }
+    return out as RunFlags;
+  }
+}
+
+const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "sysctl", "device", "platform", "pull", "cgroupParent", "rm"];

@@ -1,0 +1,15 @@
+// The engine's use of the netns helpers: the container's namespace at <root>/netns/<id>,
+// made on first start (its directory too) and removed at rm; both idempotent.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { addNetns, removeNetns } from "./netns.ts";
+
+export function ensureNetns(path: string): void {
+  if (existsSync(path)) return;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o711 });
+  addNetns(path);
+}
+
+export function deleteNetns(path: string): void {
+  if (existsSync(path)) removeNetns(path);
+}

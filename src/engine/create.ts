@@ -1,0 +1,93 @@
+// `husk create` (and the first half of `run`): the record, the snapshot, the /etc files
+// and config.json. Nothing runs yet; `start` hands the bundle to a monitor.
+import { writeFileSync } from "node:fs";
+import { addon } from "../native/addon.ts";
+import { HuskError } from "../runtime/errors.ts";
+import { createSnapshot, removeSnapshot } from "../storage/snapshot.ts";
+import { trace } from "../util/trace.ts";
+import { recordEvent } from "./events.ts";
+import { parsePlatform, parsePull } from "./flags/policies.ts";
+import { resolveImage } from "./image-source.ts";
+import { generateName, newContainerId } from "./names.ts";
+import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
+import { findInitBinary } from "./init-binary.ts";
+import type { ContainerRecord } from "./record.ts";
+import type { RecordStore } from "./record-store.ts";
+import { containerSettings, type RunFlags } from "./run-flags.ts";
+import { ensureLocalVolume } from "./volumes.ts";
+import { writeEtcFiles } from "./etc-files.ts";
+
+export interface CreateRequest {
+  image: string;
+  cmd: string[];
+  flags: RunFlags & { pull?: string; platform?: string };
+  onPull?: (ref: string) => void;
+}
+
+/** Where the container's cgroups go: --cgroup-parent (relative: under the caller's own
+ * cgroup, as runtimes read a relative cgroupsPath), else /husk. */
+export function cgroupsPathFor(parent: string, id: string): string {
+  return parent ? `${parent.replace(/\/+$/, "")}/husk-${id.slice(0, 12)}` : `/husk/${id}`;
+}
+
+/** config.json for the record, written into its bundle dir. */
+export function writeBundleConfig(store: RecordStore, rec: ContainerRecord, image: { config: import("../image/config-to-process.ts").ImageConfig }, netnsPath?: string): void {
+  const paths = store.paths(rec.id);
+  const spec = buildContainerSpec({
+    record: rec,
+    image: image.config,
+    rootfs: rec.snapshot.mergedDir,
+    etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.hostConfig.NetworkMode === "host"),
+    volumeSource: (n) => ensureLocalVolume(store.roots, n),
+    netnsPath,
+    initBinary: rec.hostConfig.Init ? findInitBinary() : undefined,
+    lastCap: addon().features().capLastCap,
+    ownBounding: ownBoundingSet(),
+    cgroupsPath: cgroupsPathFor(rec.hostConfig.CgroupParent, rec.id),
+  });
+  writeFileSync(paths.config, JSON.stringify(spec, null, 1));
+}
+
+export async function createEngineContainer(store: RecordStore, req: CreateRequest): Promise<ContainerRecord> {
+  const pull = parsePull(req.flags.pull);
+  const platform = parsePlatform(req.flags.platform);
+  // Flags first: a bad value fails before any pull or disk work.
+  containerSettings(req.flags, {}, req.image, req.cmd);
+  trace("engine create: flags checked");
+  const image = await resolveImage(req.image, { dataRoot: store.roots.dataRoot, pull, platform, onPull: req.onPull });
+  trace("engine create: image resolved");
+  const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
+  const id = newContainerId();
+  const anonymous: string[] = [];
+  for (const m of settings.hostConfig.Mounts)
+    if (m.Type === "volume" && !m.Source) {
+      m.Source = newContainerId();
+      anonymous.push(m.Source);
+    }
+  const draft: ContainerRecord = {
+    version: 1, id, name: req.flags.name ?? "", image: image.record.id, imageRef: image.ref, created: new Date().toISOString(),
+    ...settings,
+    snapshot: { driver: "overlay", lowerDirs: [], upperDir: "", workDir: "", mergedDir: "" },
+    ...(anonymous.length ? { anonymousVolumes: anonymous } : {}),
+  };
+  let rec = await store.create(draft, generateName);
+  trace("engine create: record written");
+  try {
+    rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove });
+    store.write(rec);
+    trace("engine create: snapshot mounted");
+    trace("engine create: writing config");
+    writeBundleConfig(store, rec, image, rec.hostConfig.NetworkMode === "none" ? store.paths(id).netns : undefined);
+    trace("engine create: config.json written");
+  } catch (e) {
+    if (rec.snapshot.mergedDir) {
+      try {
+        removeSnapshot(rec.snapshot);
+      } catch {}
+    }
+    store.remove(id);
+    throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;
+  }
+  recordEvent(store.roots, "create", id, { name: rec.name, image: rec.config.Image });
+  return rec;
+}

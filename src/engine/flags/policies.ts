@@ -1,0 +1,84 @@
+// Policy flags: --restart, --log-opt, --network, --pull, --platform, --userns,
+// --stop-signal, --stop-timeout.
+import { HuskError } from "../../runtime/errors.ts";
+import { parseSignal } from "../../oci/ops/signals.ts";
+import type { RestartPolicy } from "../docker-types.ts";
+import { badValue } from "./bad-value.ts";
+import { parseBytes, parseInteger } from "./sizes.ts";
+
+export function parseRestart(text: string | undefined): RestartPolicy {
+  if (text === undefined || text === "no") return { Name: "no", MaximumRetryCount: 0 };
+  const m = /^(on-failure|always|unless-stopped)(?::(\d+))?$/.exec(text);
+  if (!m) throw badValue("--restart", text, "expected no, on-failure[:N], always or unless-stopped");
+  if (m[2] !== undefined && m[1] !== "on-failure") throw badValue("--restart", text, "only on-failure takes a retry count");
+  return { Name: m[1] as RestartPolicy["Name"], MaximumRetryCount: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+/** --log-opt max-size=10m / max-file=3 (other keys are refused: husk has one log driver). */
+export function parseLogOpts(items: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = item.slice(0, eq);
+    const value = item.slice(eq + 1);
+    if (key === "max-size") parseBytes("--log-opt max-size", value);
+    else if (key === "max-file") {
+      if (parseInteger("--log-opt max-file", value, 1) < 1) throw badValue("--log-opt", item, "max-file is at least 1");
+    } else throw badValue("--log-opt", item, "husk's log driver takes max-size=SIZE and max-file=N");
+    out[key] = value;
+  }
+  if (out["max-file"] && Number(out["max-file"]) > 1 && !out["max-size"]) throw badValue("--log-opt", `max-file=${out["max-file"]}`, "max-file needs max-size");
+  return out;
+}
+
+export type NetworkChoice = { mode: "none" } | { mode: "host" } | { mode: "container"; ref: string } | { mode: "ns"; path: string };
+
+export function parseNetwork(text: string | undefined): NetworkChoice {
+  const t = text ?? "none";
+  if (t === "none") return { mode: "none" };
+  if (t === "host") return { mode: "host" };
+  if (t.startsWith("container:") && t.length > 10) return { mode: "container", ref: t.slice(10) };
+  if (t.startsWith("ns:") && t.startsWith("ns:/")) return { mode: "ns", path: t.slice(3) };
+  if (t === "bridge" || t === "default")
+    throw new HuskError('--network bridge: the bridge network driver is not in this husk yet', "use --network none, host, container:ID or ns:PATH", 125);
+  throw badValue("--network", t, "expected none, host, container:NAME|ID or ns:/path/to/netns");
+}
+
+export function parsePull(text: string | undefined): "missing" | "always" | "never" {
+  const t = text ?? "missing";
+  if (t === "missing" || t === "always" || t === "never") return t;
+  throw badValue("--pull", t, "expected missing, always or never");
+}
+
+const ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+export const hostPlatform = () => `linux/${ARCH[process.arch] ?? process.arch}`;
+
+/** --platform os/arch[/variant]: this host runs only its own (no emulation). */
+export function parsePlatform(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(text)) throw badValue("--platform", text, "expected OS/ARCH[/VARIANT] such as linux/amd64");
+  const [os, arch] = text.split("/");
+  if (`${os}/${arch}` !== hostPlatform()) throw badValue("--platform", text, `this host runs ${hostPlatform()} only (no emulation)`);
+  return text;
+}
+
+/** --userns: "host" (the default: no user namespace) is all husk offers today. */
+export function parseUserns(text: string | undefined): string {
+  if (text === undefined || text === "" || text === "host") return text ?? "";
+  throw badValue("--userns", text, "husk supports only --userns=host (user namespace remapping is not in this husk yet)");
+}
+
+export function parseStopSignal(text: string | undefined, imageDefault: string | undefined): string {
+  const t = text ?? imageDefault ?? "SIGTERM";
+  try {
+    parseSignal(t);
+  } catch {
+    throw badValue(text === undefined ? "the image's StopSignal" : "--stop-signal", t, "expected a signal name or number such as SIGTERM or 15");
+  }
+  return /^\d+$/.test(t) ? t : t.toUpperCase().startsWith("SIG") ? t.toUpperCase() : `SIG${t.toUpperCase()}`;
+}
+
+export function parseStopTimeout(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  return parseInteger("--stop-timeout", text, -1);
+}

@@ -1,0 +1,69 @@
+// The image a container starts from: found in the store, or pulled as --pull says.
+import { readFileSync } from "node:fs";
+import type { ImageConfig } from "../image/config-to-process.ts";
+import { ContentStore } from "../image/content-store.ts";
+import { type ImageRecord, ImageStore } from "../image/image-store.ts";
+import { LayerStore } from "../image/layer-store.ts";
+import { pullImage } from "../image/pull.ts";
+import { canonicalReference, parseReference } from "../image/reference.ts";
+import { HuskError } from "../runtime/errors.ts";
+import { trace } from "../util/trace.ts";
+
+export interface ResolvedImage {
+  record: ImageRecord;
+  config: ImageConfig;
+  /** Layer diff dirs, bottom first. */
+  layerDirs: string[];
+  /** The reference as typed, normalised (docker.io/library/busybox:latest). */
+  ref: string;
+}
+
+export interface ImageSourceOptions {
+  dataRoot: string;
+  pull: "missing" | "always" | "never";
+  platform?: string;
+  /** Told before an automatic pull (docker prints "Unable to find image ... locally"). */
+  onPull?: (ref: string) => void;
+}
+
+function normalised(text: string): string {
+  try {
+    return canonicalReference(parseReference(text));
+  } catch {
+    throw new HuskError(`invalid image reference "${text}"`, "expected NAME[:TAG] or NAME@sha256:DIGEST", 125);
+  }
+}
+
+function lookup(store: ImageStore, text: string): ImageRecord | undefined {
+  try {
+    return store.resolve(text);
+  } catch (e) {
+    if (e instanceof HuskError && e.message.startsWith("no such image")) return undefined;
+    throw e;
+  }
+}
+
+export async function resolveImage(text: string, opts: ImageSourceOptions): Promise<ResolvedImage> {
+  const store = new ImageStore(opts.dataRoot);
+  let record = opts.pull === "always" ? undefined : lookup(store, text);
+  const ref = record && /^(sha256:)?[0-9a-f]{4,64}$/.test(text) ? text : normalised(text);
+  if (!record) {
+    if (opts.pull === "never") throw new HuskError(`no such image: ${text}`, "pull it first ('husk image pull'), or drop --pull never", 125);
+    if (opts.pull === "missing") opts.onPull?.(text);
+    try {
+      record = await pullImage(text, { dataRoot: opts.dataRoot, platform: opts.platform, root: process.getuid?.() === 0 });
+    } catch (e) {
+      const why = e instanceof HuskError ? e.render() : (e as Error).message;
+      throw new HuskError(`unable to find image "${text}" locally, and pulling it failed: ${why}`, undefined, 125);
+    }
+  }
+  if (opts.platform && `${record.platform.os}/${record.platform.architecture}` !== opts.platform.split("/").slice(0, 2).join("/"))
+    throw new HuskError(`image ${text} is ${record.platform.os}/${record.platform.architecture}, not ${opts.platform}`, "pull the image for this platform (--pull always)", 125);
+  trace("engine image: found");
+  const content = new ContentStore(opts.dataRoot);
+  const layers = new LayerStore(opts.dataRoot);
+  const blob = JSON.parse(readFileSync(content.blobPath(record.id), "utf8")) as { config?: ImageConfig };
+  const layerDirs = record.layers.map((l) => layers.diffDir(l.chainId));
+  if (!layerDirs.length) throw new HuskError(`image ${text} has no layers`, "the image is malformed", 125);
+  return { record, config: blob.config ?? {}, layerDirs, ref };
+}

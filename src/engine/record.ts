@@ -1,0 +1,26 @@
+// The container record (<data-root>/containers/<id>/record.msgpack): what the user asked
+// for, kept until `rm`. Live facts (pid, status) are never here: they come from the
+// monitor's status.msgpack and /proc (see container-state.ts).
+import type { SnapshotInfo } from "../storage/snapshot.ts";
+import type { ContainerConfig, HostConfig } from "./docker-types.ts";
+
+export interface ContainerRecord {
+  version: 1;
+  id: string;
+  name: string;
+  /** The image id, "sha256:<hex>" (what `image rm` checks). */
+  image: string;
+  /** What the user typed, normalised. */
+  imageRef: string;
+  created: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  snapshot: SnapshotInfo;
+  network?: { driver: string; name: string; netnsPath?: string; attachment?: unknown };
+  /** The container's cgroup (what `stop` and `rm` clean up when the monitor is gone). */
+  cgroup?: { dirs: string[]; v2Dir?: string; created: string[] };
+  /** Paths of the named volumes this container created (rm -v removes them). */
+  anonymousVolumes?: string[];
+}
+
+export const RECORD_VERSION = 1;
