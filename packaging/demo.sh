@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command: install what is needed, build dist/husk, and run a
-# container from a busybox bundle. Safe to run again.
+# container from a busybox image made from Debian's busybox-static. Safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,6 +22,11 @@ fi
 [[ -x node_modules/.bin/bun ]] || npm install --no-save --no-audit --no-fund
 node_modules/.bin/bun run build
 
-bundle=$(node_modules/.bin/bun packaging/demo-bundle.ts /tmp/husk-demo "$@")
-echo "demo: running $bundle with dist/husk" >&2
-exec dist/husk oci --root /run/husk-demo run --bundle "$bundle" "demo-$$"
+# The bundled image: busybox-static's rootfs as a tarball, imported as a one-layer image.
+tarball=$(node_modules/.bin/bun packaging/demo-image.ts /tmp/husk-demo)
+dist/husk image import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin' "$tarball" husk-demo/busybox:latest >/dev/null
+if (($# == 0)); then
+  set -- /bin/sh -c 'echo hello from husk; uname -a; id; hostname; ps'
+fi
+echo "demo: dist/husk run --rm --network none husk-demo/busybox $*" >&2
+exec dist/husk run --rm --network none --hostname husk-demo husk-demo/busybox "$@"
