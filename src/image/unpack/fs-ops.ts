@@ -64,6 +64,11 @@ function umask(): number {
   return umaskCache;
 }
 
+let euidCache: number | undefined;
+function euid(): number {
+  return (euidCache ??= process.geteuid?.() ?? -1);
+}
+
 /** What Node/Bun offer, plus mknod and lsetxattr from the C addon. */
 export function defaultFsOps(): FsOps {
   return {
@@ -85,7 +90,7 @@ export function defaultFsOps(): FsOps {
     createFile(path, mode, owner, plainParent) {
       const perm = mode & 0o777;
       const fd = openSync(path, CREATE, perm);
-      const chown = owner !== undefined && (owner.uid !== 0 || owner.gid !== 0 || !plainParent || process.geteuid?.() !== 0);
+      const chown = owner !== undefined && (owner.uid !== 0 || owner.gid !== 0 || !plainParent || euid() !== 0);
       // The create mode already holds the bits unless the umask took some, or the file
       // has setuid/setgid/sticky bits (open ignores those), or chown cleared them.
       const chmod = chown || (mode & 0o7000) !== 0 || (perm & umask()) !== 0;
