@@ -51,7 +51,7 @@ describe("LayerStore", () => {
 
   test("the diff id covers the bytes after the tar end marker (GNU tar pads to 10 KiB records)", async () => {
     const l = layer("padded", { "a/b": "x".repeat(3000) });
-    const plain = Bun.gunzipSync(l.gz);
+    const plain = Bun.gunzipSync(new Uint8Array(l.gz));
     expect(plain.length % 10240).toBe(0); // the end marker is followed by padding
     // Small plain chunks: the tar reader stops at the marker long before the stream ends.
     const chunks = (async function* () {
