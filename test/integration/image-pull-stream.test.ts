@@ -32,7 +32,7 @@ function tarOf(files: Record<string, Uint8Array | string>): Uint8Array {
     Bun.write(join(src, p), content);
   }
   Bun.spawnSync(["sync"]);
-  const r = Bun.spawnSync(["tar", "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-C", src, "-cf", "-", "."]);
+  const r = Bun.spawnSync(["tar", "--sort=name", "--mtime=@1700000000", "--owner=0", "--group=0", "--numeric-owner", "-C", src, "-cf", "-", "."]);
   if (r.exitCode !== 0) throw new Error(`tar: ${r.stderr}`);
   return new Uint8Array(r.stdout);
 }
@@ -93,7 +93,8 @@ describe("pullImage streams layers into the layer store", () => {
     const other = good.slice();
     other[9] = other[9] === 255 ? 3 : 255;
     expect(sha256Of(other)).not.toBe(sha256Of(good));
-    const base = new Uint8Array(gzipSync(tarOf({ "etc/os-release": "x\n" })));
+    const baseTar = tarOf({ "etc/os-release": "x\n" });
+    const base = new Uint8Array(gzipSync(baseTar));
     const img = buildImage({ layers: [base, good] });
     const reg = serve(img, (digest) => (digest === sha256Of(good) ? new Response(other) : undefined));
     try {
@@ -105,7 +106,7 @@ describe("pullImage streams layers into the layer store", () => {
       expect(err).toBeInstanceOf(HuskError);
       expect((err as Error).message).toContain(`blob ${sha256Of(good)}: content has digest ${sha256Of(other)}`);
       // The good base layer may stay (verified); the bad one left no directory, temp dir, blob or partial.
-      const [c1] = chainIds([sha256Of(tarOf({ "etc/os-release": "x\n" }))]);
+      const [c1] = chainIds([sha256Of(baseTar)]);
       expect(list(join(root, "layers")).filter((n) => n !== c1!.slice(7))).toEqual([]);
       expect(list(join(root, "blobs/sha256"))).not.toContain(sha256Of(good).slice(7));
       expect(list(join(root, "ingest"))).toEqual([]);
