@@ -2,7 +2,9 @@
 // streamed into <root>/ingest/<hex>.partial while it is hashed, and renamed into place
 // only when its digest and size match: nothing unverified is ever kept under blobs/.
 // A partial file left by an interrupted download is resumed (its bytes are re-hashed).
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
+// A reader may follow the partial file while it grows (ingest-follow.ts): the ingest
+// tells it when the file is opened and how far it is written.
+import { closeSync, existsSync, fsync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { HuskError } from "../runtime/errors.ts";
 
 const SHA256 = /^sha256:([0-9a-f]{64})$/;
@@ -28,8 +30,30 @@ async function writeHashed(fd: number, chunks: AsyncIterable<Uint8Array>, hasher
     size += chunk.length;
     check?.(size);
   }
-  fsyncSync(fd);
+  // On the thread pool: a layer's fsync takes a while, and the unpack of the layers that
+  // arrived before it goes on in this thread meanwhile.
+  await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
   return size;
+}
+
+/** Feeds a file to the hasher in pieces (a resumed layer may be large); returns its size. */
+function hashFile(path: string, hasher: Bun.CryptoHasher): number {
+  const fd = openSync(path, "r");
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let size = 0;
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, size)) > 0; size += n) hasher.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return size;
+}
+
+export interface IngestObserver {
+  /** The partial file was (re)opened for writing; `size` bytes are already in it. */
+  onOpen?(path: string, size: number): void;
+  /** `size` bytes are written to the partial file (not yet verified). */
+  onWrite?(size: number): void;
 }
 
 export class ContentStore {
@@ -60,7 +84,7 @@ export class ContentStore {
    * Stream `chunks` into the store as `digest`. With `resume`, they continue the partial
    * file's bytes. Throws (and drops the partial file) on a digest or size mismatch.
    */
-  async ingest(digest: string, chunks: AsyncIterable<Uint8Array>, opts: { size?: number; resume?: boolean } = {}): Promise<string> {
+  async ingest(digest: string, chunks: AsyncIterable<Uint8Array>, opts: { size?: number; resume?: boolean; observer?: IngestObserver } = {}): Promise<string> {
     const target = this.blobPath(digest);
     if (existsSync(target)) return target;
     mkdirSync(`${this.root}/ingest`, { recursive: true });
@@ -68,15 +92,13 @@ export class ContentStore {
     const partial = this.partialPath(digest);
     const hasher = new Bun.CryptoHasher("sha256");
     let size = 0;
-    if (opts.resume && existsSync(partial)) {
-      const have = readFileSync(partial);
-      hasher.update(have);
-      size = have.length;
-    }
+    if (opts.resume && existsSync(partial)) size = hashFile(partial, hasher);
     const fd = openSync(partial, opts.resume ? "a" : "w", 0o644);
+    opts.observer?.onOpen?.(partial, size);
     try {
       size = await writeHashed(fd, chunks, hasher, size, (n) => {
         if (opts.size !== undefined && n > opts.size) throw new HuskError(`blob ${digest}: more than the ${opts.size} bytes announced`);
+        opts.observer?.onWrite?.(n);
       });
     } catch (e) {
       closeSync(fd);

@@ -1,7 +1,8 @@
 // Unpacked layers, shared by every image and container: <root>/layers/<chainid-hex>/
 // holds `diff/` (the layer in overlay form) and `meta.json` (diff id, parent chain).
 // A layer is unpacked once, into a temporary directory renamed into place only after
-// its uncompressed content matched the image config's diff_id.
+// its uncompressed content matched the image config's diff_id (and, when it was unpacked
+// while downloading, after the download was verified too).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { HuskError } from "../runtime/errors.ts";
 import { type ContentStore, digestHex } from "./content-store.ts";
@@ -29,13 +30,53 @@ export interface LayerMeta {
   size?: number;
 }
 
-/** Hashes the bytes that pass through (the uncompressed tar, for the diff_id). */
-async function* hashing(chunks: AsyncIterable<Uint8Array>, hasher: Bun.CryptoHasher, count: { bytes: number }): AsyncGenerator<Uint8Array> {
-  for await (const c of chunks) {
-    hasher.update(c);
-    count.bytes += c.length;
-    yield c;
-  }
+/**
+ * The decompressed stream as the tar reader sees it, hashed on the way. The tar reader
+ * stops at the end-of-archive marker and closes its source; the diff_id covers the whole
+ * stream, so that close is deferred: `rest()` hashes what follows the marker, `close()`
+ * ends the stream early (after a failure).
+ */
+function hashedTap(plain: AsyncIterable<Uint8Array>, hasher: Bun.CryptoHasher) {
+  const it = plain[Symbol.asyncIterator]();
+  let bytes = 0;
+  const tap: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        const r = await it.next();
+        if (!r.done) {
+          hasher.update(r.value);
+          bytes += r.value.length;
+        }
+        return r;
+      },
+      async return() {
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+  return {
+    tap,
+    async rest(): Promise<void> {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        hasher.update(r.value);
+        bytes += r.value.length;
+      }
+    },
+    /** Uncompressed bytes seen so far (the layer's size once `rest()` is done). */
+    bytes: () => bytes,
+    async close(): Promise<void> {
+      await it.return?.();
+    },
+  };
+}
+
+export interface UnpackOptions extends Omit<ExtractOptions, "decompress"> {
+  /**
+   * Settles when the compressed bytes are verified against the layer digest; rejects
+   * when they are not. Given when the bytes are unpacked while they still download:
+   * the layer is renamed into place only after it resolved.
+   */
+  verified?: () => Promise<void>;
 }
 
 export class LayerStore {
@@ -74,21 +115,36 @@ export class LayerStore {
    * Unpack the blob `layerDigest` (compressed or not) from `content` as the layer with
    * `diffId` on top of `parent`. Returns the chain id; a layer already there is reused.
    */
-  async unpack(content: ContentStore, layerDigest: string, diffId: string, parent: string | undefined, opts: Omit<ExtractOptions, "decompress">): Promise<string> {
+  async unpack(content: ContentStore, layerDigest: string, diffId: string, parent: string | undefined, opts: UnpackOptions): Promise<string> {
+    if (this.has(chainId(parent, diffId))) return chainId(parent, diffId);
+    const blob = Bun.file(content.blobPath(layerDigest)).stream() as unknown as AsyncIterable<Uint8Array>;
+    return await this.unpackStream(blob, layerDigest, diffId, parent, opts);
+  }
+
+  /**
+   * Unpack a layer from its compressed bytes (a stored blob, or one still downloading:
+   * then `opts.verified` says when it is complete and correct). The layer is unpacked
+   * into a temporary directory and renamed into place only when the uncompressed bytes
+   * match `diffId` and the compressed ones were verified; otherwise nothing is kept.
+   */
+  async unpackStream(compressed: AsyncIterable<Uint8Array>, layerDigest: string, diffId: string, parent: string | undefined, opts: UnpackOptions): Promise<string> {
     const chain = chainId(parent, diffId);
     if (this.has(chain)) return chain;
     mkdirSync(`${this.root}/layers`, { recursive: true });
     const tmp = `${this.root}/layers/.tmp-${digestHex(chain)}-${process.pid}-${Date.now()}`;
+    const { verified, ...extract } = opts;
+    const hasher = new Bun.CryptoHasher("sha256");
+    const plain = hashedTap(decompress(compressed, `layer ${layerDigest}`), hasher);
     try {
       mkdirSync(tmp);
-      const hasher = new Bun.CryptoHasher("sha256");
-      const count = { bytes: 0 };
-      const blob = Bun.file(content.blobPath(layerDigest)).stream() as unknown as AsyncIterable<Uint8Array>;
-      await extractLayer(hashing(decompress(blob, `layer ${layerDigest}`), hasher, count), `${tmp}/diff`, { ...opts, decompress: false });
+      await extractLayer(plain.tap, `${tmp}/diff`, { ...extract, decompress: false });
+      await plain.rest();
       const got = `sha256:${hasher.digest("hex")}`;
-      if (got !== diffId)
+      if (got !== diffId) {
         throw new HuskError(`layer ${layerDigest}: uncompressed content has digest ${got}, the image config says ${diffId}`, "the image is corrupt; nothing was kept");
-      const meta: LayerMeta = { chainId: chain, diffId, ...(parent ? { parent } : {}), size: count.bytes };
+      }
+      await verified?.();
+      const meta: LayerMeta = { chainId: chain, diffId, ...(parent ? { parent } : {}), size: plain.bytes() };
       writeFileSync(`${tmp}/meta.json`, JSON.stringify(meta));
       try {
         renameSync(tmp, this.dir(chain));
@@ -99,7 +155,11 @@ export class LayerStore {
       }
       return chain;
     } catch (e) {
+      await plain.close().catch(() => {});
       rmSync(tmp, { recursive: true, force: true });
+      // Bytes that fail to unpack while still downloading: a download that then fails
+      // its verification explains them better (that error is thrown instead).
+      if (verified) await verified();
       throw e;
     }
   }

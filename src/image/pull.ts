@@ -1,12 +1,16 @@
-// `husk image pull`: manifest, config and layers into the content store, each layer
-// unpacked once into the layer store, then the image recorded under its name.
+// `husk image pull`: manifest and config, then the layers. Every layer is downloaded into
+// the content store and, at the same time, unpacked from the bytes already written:
+// layers unpack one after another in manifest order while later ones still download.
+// A layer's directory is renamed into place only after both its download digest and its
+// diff_id were verified; anything unverified is thrown away. The image is recorded under
+// its name last.
 import { HuskError } from "../runtime/errors.ts";
 import { ContentStore } from "./content-store.ts";
+import { IngestRestarted, IngestWatch } from "./ingest-follow.ts";
 import { ImageStore, type ImageRecord } from "./image-store.ts";
 import { chainIds, LayerStore } from "./layer-store.ts";
 import { canonicalReference, parseReference } from "./reference.ts";
 import { type PullProgress, RegistryClient } from "./registry/client.ts";
-
 
 export interface PullImageOptions {
   dataRoot: string;
@@ -16,6 +20,8 @@ export interface PullImageOptions {
   onProgress?: (ev: PullProgress | { kind: "unpack"; digest: string; chainId: string }) => void;
   /** Running as root: keep ownership and device nodes. */
   root: boolean;
+  /** Layer downloads at once (default 3, as docker). */
+  concurrency?: number;
 }
 
 /** docker talks plain http to registries on loopback without being told to. */
@@ -30,26 +36,66 @@ export async function pullImage(text: string, opts: PullImageOptions): Promise<I
   const client = new RegistryClient({ insecure });
   const content = new ContentStore(opts.dataRoot);
   const layers = new LayerStore(opts.dataRoot);
-  const pulled = await client.pull(ref, content, { platform: opts.platform, onProgress: opts.onProgress });
-  const config = pulled.config as { rootfs?: { diff_ids?: string[] }; os?: string; architecture?: string; variant?: string; created?: string };
+  const image = await client.resolveImage(ref, content, { platform: opts.platform, onProgress: opts.onProgress });
+  const manifest = image.manifest.manifest;
+  const config = image.config as { rootfs?: { diff_ids?: string[] }; os?: string; architecture?: string; variant?: string; created?: string };
   const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== pulled.manifest.layers.length)
-    throw new HuskError(`${text}: the config lists ${diffIds.length} diff ids for ${pulled.manifest.layers.length} layers`, "the image is malformed");
+  if (diffIds.length !== manifest.layers.length)
+    throw new HuskError(`${text}: the config lists ${diffIds.length} diff ids for ${manifest.layers.length} layers`, "the image is malformed");
   const chains = chainIds(diffIds);
-  let parent: string | undefined;
-  for (const [i, l] of pulled.manifest.layers.entries()) {
-    parent = await layers.unpack(content, l.digest, diffIds[i]!, parent, { root: opts.root });
-    opts.onProgress?.({ kind: "unpack", digest: l.digest, chainId: chains[i]! });
+
+  // One watch per distinct blob: the unpacker reads through it while the download writes.
+  const watches = new Map<string, IngestWatch>();
+  for (const l of manifest.layers) {
+    if (watches.has(l.digest)) continue;
+    const what = `layer ${l.digest}`;
+    watches.set(l.digest, content.has(l.digest) ? IngestWatch.complete(what, content.blobPath(l.digest), l.size) : new IngestWatch(what));
   }
+  let stop = false;
+  const downloads = client.pullLayers(image, content, {
+    onProgress: opts.onProgress,
+    concurrency: opts.concurrency,
+    observe: (l) => watches.get(l.digest),
+    settled: (l, error) => (error === undefined ? watches.get(l.digest)!.completeAt(content.blobPath(l.digest), l.size) : watches.get(l.digest)!.failed(error)),
+    stopped: () => stop,
+  });
+  downloads.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+
+  try {
+    let parent: string | undefined;
+    for (const [i, l] of manifest.layers.entries()) {
+      const watch = watches.get(l.digest)!;
+      const unpackOpts = { root: opts.root, verified: () => watch.verified() };
+      try {
+        parent = await layers.unpackStream(watch.follow(), l.digest, diffIds[i]!, parent, unpackOpts);
+      } catch (e) {
+        // The download started over under the reader (a failed resume): unpack the verified blob.
+        if (!(e instanceof IngestRestarted)) throw e;
+        await watch.verified();
+        parent = await layers.unpack(content, l.digest, diffIds[i]!, parent, { root: opts.root });
+      }
+      opts.onProgress?.({ kind: "unpack", digest: l.digest, chainId: chains[i]! });
+    }
+    await downloads;
+  } catch (e) {
+    // No new downloads; the running ones finish (or keep their partial file for a resume).
+    stop = true;
+    await downloads.catch(() => {});
+    throw e;
+  } finally {
+    for (const w of watches.values()) w.close();
+  }
+
+  const pulled = await client.storeManifest(image, content);
   const record: ImageRecord = {
-    id: pulled.manifest.config.digest,
+    id: manifest.config.digest,
     manifestDigest: pulled.manifestDigest,
     ...(pulled.indexDigest ? { indexDigest: pulled.indexDigest } : {}),
-    layers: pulled.manifest.layers.map((l, i) => ({ digest: l.digest, size: l.size, diffId: diffIds[i]!, chainId: chains[i]! })),
+    layers: manifest.layers.map((l, i) => ({ digest: l.digest, size: l.size, diffId: diffIds[i]!, chainId: chains[i]! })),
     platform: { os: config.os ?? "linux", architecture: config.architecture ?? "", ...(config.variant ? { variant: config.variant } : {}) },
     ...(config.created ? { created: config.created } : {}),
     pulledAt: new Date().toISOString(),
-    size: pulled.manifest.layers.reduce((a, l) => a + l.size, 0),
+    size: manifest.layers.reduce((a, l) => a + l.size, 0),
   };
   // By digest, docker records no tag; the name is kept with the digest.
   await new ImageStore(opts.dataRoot).save(record, [canonicalReference(ref)]);

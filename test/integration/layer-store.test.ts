@@ -49,6 +49,19 @@ describe("LayerStore", () => {
     expect(await layers.unpack(content, d1, l1.diffId, undefined, { root })).toBe(c1);
   });
 
+  test("the diff id covers the bytes after the tar end marker (GNU tar pads to 10 KiB records)", async () => {
+    const l = layer("padded", { "a/b": "x".repeat(3000) });
+    const plain = Bun.gunzipSync(new Uint8Array(l.gz));
+    expect(plain.length % 10240).toBe(0); // the end marker is followed by padding
+    // Small plain chunks: the tar reader stops at the marker long before the stream ends.
+    const chunks = (async function* () {
+      for (let i = 0; i < plain.length; i += 512) yield plain.subarray(i, i + 512);
+    })();
+    const chain = await layers.unpackStream(chunks, "sha256:" + "0".repeat(64), l.diffId, undefined, { root });
+    expect(chain).toBe(l.diffId);
+    expect(readFileSync(join(layers.diffDir(chain), "a/b"), "utf8")).toBe("x".repeat(3000));
+  });
+
   test("a diff id that does not match the content keeps nothing", async () => {
     const l = layer("bad", { f: "x" });
     const d = await content.put(l.gz);

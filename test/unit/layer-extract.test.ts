@@ -61,26 +61,30 @@ function recordingOps(calls: Call[]): FsOps {
     if (parent !== destReal && !parent.startsWith(`${destReal}/`) && p !== dest) throw new Error(`TEST: parent of ${p} resolves outside dest: ${parent}`);
   };
   const wrap = <K extends keyof FsOps>(op: K, fake?: FsOps[K]): FsOps[K] =>
-    (async (...args: unknown[]) => {
+    ((...args: unknown[]) => {
       // which arguments are paths: symlink's first is the link's content, not a path
       const pathArgs = op === "symlink" ? [1] : op === "link" ? [0, 1] : [0];
       for (const i of pathArgs) inside(args[i] as string);
+      const result = ((fake ?? real[op]) as (...a: unknown[]) => unknown)(...args);
+      // Only calls that took effect are recorded (a create that met EEXIST did not).
       if (op !== "lstat") calls.push({ op, args: args.map((a) => (typeof a === "string" ? a.replace(dest, "<dest>") : a instanceof Uint8Array ? new TextDecoder().decode(a) : a)) });
-      return ((fake ?? real[op]) as (...a: unknown[]) => Promise<unknown>)(...args);
+      return result;
     }) as FsOps[K];
+  // The fakes of root-only creates fail with EEXIST like the real calls.
+  const placeholder = (p: string) => writeFileSync(p, "", { flag: "wx" });
   return {
     lstat: wrap("lstat"),
     mkdir: wrap("mkdir"),
-    writeFile: wrap("writeFile"),
+    createFile: wrap("createFile"),
     symlink: wrap("symlink"),
     link: wrap("link"),
-    mknod: wrap("mknod", async (p) => writeFileSync(p, "")),
-    mkfifo: wrap("mkfifo", async (p) => writeFileSync(p, "")),
+    mknod: wrap("mknod", placeholder),
+    mkfifo: wrap("mkfifo", placeholder),
     remove: wrap("remove"),
-    lchown: wrap("lchown", async () => {}),
+    lchown: wrap("lchown", () => {}),
     chmod: wrap("chmod"),
     lutimes: wrap("lutimes"),
-    lsetxattr: wrap("lsetxattr", async () => {}),
+    lsetxattr: wrap("lsetxattr", () => {}),
   };
 }
 
@@ -237,7 +241,7 @@ describe("extractLayer (recorded kernel ops)", () => {
       ["<dest>/home/u/l", 1000, 100],
       ["<dest>/dev/sda", 0, 6],
     ]);
-    const wf = calls.filter((c) => c.op === "writeFile").map((c) => [c.args[0], c.args[2], c.args[3]]);
+    const wf = calls.filter((c) => c.op === "createFile").map((c) => [c.args[0], c.args[1], c.args[2]]);
     expect(wf).toEqual([
       ["<dest>/home/u/f", 0o6755, { uid: 1000, gid: 100 }],
       ["<dest>/bin/ping", 0o644, { uid: 0, gid: 0 }],
@@ -248,7 +252,7 @@ describe("extractLayer (recorded kernel ops)", () => {
     const chmods = ops(calls, "chmod");
     expect(chmods.at(-1)).toEqual(["<dest>/home/u", 0o2750]);
     expect(calls.findIndex((c) => c.op === "chmod" && c.args[0] === "<dest>/home/u")).toBeGreaterThan(
-      calls.findIndex((c) => c.op === "writeFile"),
+      calls.findIndex((c) => c.op === "createFile"),
     );
   });
 

@@ -2,7 +2,7 @@
 // and indexes with platform selection, and blobs streamed into the content store with
 // digest verification and Range resume. Nothing unverified is ever stored.
 import { HuskError } from "../../runtime/errors.ts";
-import type { ContentStore } from "../content-store.ts";
+import type { ContentStore, IngestObserver } from "../content-store.ts";
 import { sha256Of } from "../content-store.ts";
 import { parseReference, registryEndpoint } from "../reference.ts";
 import type { ImageReference } from "../reference.ts";
@@ -49,8 +49,28 @@ export interface PullResult {
   config: Record<string, unknown>;
 }
 
+/** The manifest (after platform selection) and the config, both verified and stored. */
+export interface ResolvedImage {
+  ref: ImageReference;
+  manifest: ManifestResult;
+  config: Record<string, unknown>;
+}
+
+export interface PullLayersOptions {
+  onProgress?: (ev: PullProgress) => void;
+  concurrency?: number;
+  /** An observer for the download of `layer` into the store (to read it as it streams). */
+  observe?: (layer: Descriptor) => IngestObserver | undefined;
+  /** Called once per downloaded layer: verified and stored, or failed for good. */
+  settled?: (layer: Descriptor, error?: unknown) => void;
+  /** When it returns true, no further layer download is started. */
+  stopped?: () => boolean;
+}
+
 export interface FetchBlobOptions {
   onProgress?: (done: number, total: number, status: "downloading" | "resuming") => void;
+  /** Sees the partial file opened and written (see ContentStore.ingest). */
+  observer?: IngestObserver;
   /** Attempts after a broken stream (default 3); each resumes with Range. */
   retries?: number;
 }
@@ -315,7 +335,7 @@ export class RegistryClient {
       if (offset > 0 && offset < desc.size) headers.Range = `bytes=${offset}-`;
       if (offset > 0 && offset === desc.size) {
         // Everything is there; only verification and the rename are left.
-        return await store.ingest(digest, (async function* () {})(), { size: desc.size, resume: true });
+        return await store.ingest(digest, (async function* () {})(), { size: desc.size, resume: true, observer: opts.observer });
       }
       const res = await this.request(ref, `blobs/${digest}`, headers, what);
       let resume = false;
@@ -366,7 +386,7 @@ export class RegistryClient {
       opts.onProgress?.(done, desc.size, status);
     });
     try {
-      return await store.ingest(desc.digest, chunks, { size: desc.size, resume });
+      return await store.ingest(desc.digest, chunks, { size: desc.size, resume, observer: opts.observer });
     } catch (e) {
       if (e instanceof HuskError && !e.message.startsWith(`${repo}:`)) throw new HuskError(`${repo}: ${e.message}`, e.hint);
       throw e;
@@ -375,6 +395,13 @@ export class RegistryClient {
 
   /** Pull an image: manifest, config, then layers in parallel. The manifest is stored last. */
   async pull(refIn: Ref, store: ContentStore, opts: PullOptions = {}): Promise<PullResult> {
+    const image = await this.resolveImage(refIn, store, opts);
+    await this.pullLayers(image, store, opts);
+    return await this.storeManifest(image, store);
+  }
+
+  /** The first part of a pull: the manifest for the platform, and the config blob. */
+  async resolveImage(refIn: Ref, store: ContentStore, opts: Pick<PullOptions, "platform" | "onProgress"> = {}): Promise<ResolvedImage> {
     const ref = toRef(refIn);
     const m = await this.getManifest(ref, opts.platform);
     opts.onProgress?.({ kind: "manifest", digest: m.digest });
@@ -388,8 +415,13 @@ export class RegistryClient {
     } catch {
       throw new HuskError(`${repoName(ref)}: config ${manifest.config.digest} is not valid JSON`);
     }
+    return { ref, manifest: m, config };
+  }
 
-    const layers = manifest.layers;
+  /** Download every layer not in the store yet, `concurrency` at a time, in manifest order. */
+  async pullLayers(image: ResolvedImage, store: ContentStore, opts: PullLayersOptions = {}): Promise<void> {
+    const { ref } = image;
+    const layers = image.manifest.manifest.layers;
     for (const l of layers) {
       if (store.has(l.digest)) opts.onProgress?.({ kind: "layer", digest: l.digest, status: "exists", done: l.size, total: l.size });
       else opts.onProgress?.({ kind: "layer", digest: l.digest, status: "waiting", done: 0, total: l.size });
@@ -399,23 +431,32 @@ export class RegistryClient {
     let next = 0;
     let failed: unknown;
     const worker = async () => {
-      while (next < todo.length && failed === undefined) {
+      while (next < todo.length && failed === undefined && !opts.stopped?.()) {
         const layer = todo[next++]!;
         try {
           await this.fetchBlob(ref, layer, store, {
             onProgress: (done, total, status) => opts.onProgress?.({ kind: "layer", digest: layer.digest, status, done, total }),
+            observer: opts.observe?.(layer),
           });
           opts.onProgress?.({ kind: "layer", digest: layer.digest, status: "done", done: layer.size, total: layer.size });
+          opts.settled?.(layer);
         } catch (e) {
+          opts.settled?.(layer, e);
           failed ??= e;
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+    // Layers never started (after a failure or a stop) are settled too, so nobody waits on them.
+    for (const layer of todo.slice(next)) opts.settled?.(layer, failed ?? new HuskError(`${repoName(ref)}: blob ${layer.digest}: not downloaded, the pull stopped`));
     if (failed !== undefined) throw failed;
+  }
 
+  /** The last part of a pull: the manifest (and index) into the store, after every blob. */
+  async storeManifest(image: ResolvedImage, store: ContentStore): Promise<PullResult> {
+    const m = image.manifest;
     await store.put(m.bytes, m.digest);
     if (m.index) await store.put(m.index.bytes, m.index.digest);
-    return { manifestDigest: m.digest, ...(m.index ? { indexDigest: m.index.digest } : {}), manifest, config };
+    return { manifestDigest: m.digest, ...(m.index ? { indexDigest: m.index.digest } : {}), manifest: m.manifest, config: image.config };
   }
 }

@@ -3,11 +3,14 @@
 // - OCI whiteouts become overlayfs ones: `dir/.wh.name` -> a char device 0/0 `dir/name`;
 //   `dir/.wh..wh..opq` -> xattr `<prefix>.overlay.opaque=y` on `dir`.
 // - Nothing may escape `dest`: entry paths are normalized lexically and refused when
-//   when `..` leaves the layer (a leading `/` is the layer root, as in docker); every parent component is lstat'ed (once per
-//   extraction, re-checked after anything at or above it is replaced) and a symlink or
-//   non-directory parent is refused; files are created O_EXCL|O_NOFOLLOW after removing
-//   whatever was at their path (like tar --unlink-first); hardlinks must point at a
+//   when `..` leaves the layer (a leading `/` is the layer root, as in docker); every
+//   parent component is checked once per extraction (made by mkdir here, or lstat'ed;
+//   re-checked after anything at or above it is replaced) and a symlink or non-directory
+//   parent is refused; files are created O_EXCL|O_NOFOLLOW, and whatever already was at
+//   their path is removed first (like tar --unlink-first); hardlinks must point at a
 //   non-directory extracted earlier from this layer.
+// - Few syscalls per file: the create is tried first and only an EEXIST leads to a lstat
+//   and a removal; ownership, mode and mtime go through the open fd (fs-ops.ts).
 // - Directory modes and mtimes are applied at the end (after their content), and only if
 //   the path is still a real directory then.
 // On a refusal the extraction stops with a HuskError naming the entry; the caller removes
@@ -16,7 +19,7 @@
 import { join } from "node:path";
 import { HuskError } from "../../runtime/errors.ts";
 import { decompress } from "./decompress.ts";
-import { defaultFsOps, type FsOps } from "./fs-ops.ts";
+import { defaultFsOps, type FileSink, type FsOps } from "./fs-ops.ts";
 import { readTar, type TarEntry, type TarReadOptions } from "./tar-reader.ts";
 
 export interface ExtractOptions {
@@ -102,9 +105,16 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
   const pendingDirs = new Map<string, DirMeta>();
   const abs = (rel: string) => (rel === "" ? dest : join(dest, rel));
 
-  const destKind = await ops.lstat(dest);
-  if (destKind === null) await ops.mkdir(dest, 0o755);
-  else if (destKind !== "dir") throw new HuskError(`layer destination ${dest} is not a directory`);
+  const destKind = ops.lstat(dest);
+  // A dest made here is chmod'ed out of any setgid inherited from its parent; the dirs
+  // below it are made 0755 and get their modes only at the end, so no parent is setgid
+  // while files are created and root's new files are 0:0 without a chown.
+  let plainParents = false;
+  if (destKind === null) {
+    ops.mkdir(dest, 0o755);
+    ops.chmod(dest, 0o755);
+    plainParents = true;
+  } else if (destKind !== "dir") throw new HuskError(`layer destination ${dest} is not a directory`);
 
   /** Forgets what we knew about `rel` and everything below it (it was replaced). */
   const invalidate = (rel: string) => {
@@ -116,37 +126,75 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
   };
 
   /** Makes sure every parent of `rel` is a real directory inside dest, creating missing ones. */
-  const ensureParents = async (entryPath: string, rel: string) => {
-    const comps = rel.split("/");
-    let sub = "";
-    for (let i = 0; i < comps.length - 1; i++) {
-      sub = sub === "" ? comps[i]! : `${sub}/${comps[i]}`;
+  const ensureParents = (entryPath: string, rel: string) => {
+    let end = rel.indexOf("/");
+    while (end >= 0) {
+      const sub = rel.slice(0, end);
+      end = rel.indexOf("/", end + 1);
       if (verifiedDirs.has(sub)) continue;
-      const kind = await ops.lstat(abs(sub));
-      if (kind === null) await ops.mkdir(abs(sub), 0o755);
-      else if (kind === "symlink") throw new LayerEntryRefused(entryPath, `parent ${JSON.stringify(sub)} is a symlink; refusing to write through it`);
-      else if (kind !== "dir") throw new LayerEntryRefused(entryPath, `parent ${JSON.stringify(sub)} is not a directory`);
+      if (!tryCreate(() => ops.mkdir(abs(sub), 0o755))) {
+        const kind = ops.lstat(abs(sub));
+        if (kind === "symlink") throw new LayerEntryRefused(entryPath, `parent ${JSON.stringify(sub)} is a symlink; refusing to write through it`);
+        if (kind !== "dir") throw new LayerEntryRefused(entryPath, `parent ${JSON.stringify(sub)} is not a directory`);
+      }
       verifiedDirs.add(sub);
     }
   };
 
   /** Removes whatever is at `rel` (never following a symlink), so a new node can be created there. */
-  const clear = async (rel: string) => {
-    const kind = await ops.lstat(abs(rel));
+  const clear = (rel: string) => {
+    const kind = ops.lstat(abs(rel));
     if (kind !== null) {
-      await ops.remove(abs(rel));
+      ops.remove(abs(rel));
       invalidate(rel);
     }
   };
 
-  const applyXattrs = async (entry: TarEntry, rel: string) => {
+  /** Runs a creating call; false when it failed because something is already there. */
+  const tryCreate = (create: () => void): boolean => {
+    try {
+      create();
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw e;
+    }
+  };
+
+  /** Creates a node at `rel`, replacing whatever an earlier entry put there. */
+  const createReplacing = (rel: string, create: () => void) => {
+    if (tryCreate(create)) return;
+    clear(rel);
+    create();
+  };
+
+  const applyXattrs = (entry: TarEntry, rel: string) => {
     for (const [name, value] of entry.xattrs) {
       if (!opts.root && !name.startsWith("user.")) {
         skipped.push(`${entry.path}: xattr ${name} (needs root)`);
         continue;
       }
-      await ops.lsetxattr(abs(rel), name, value);
+      ops.lsetxattr(abs(rel), name, value);
     }
+  };
+
+  const chownIfNeeded = (p: string, entry: TarEntry) => {
+    if (opts.root && (entry.uid !== 0 || entry.gid !== 0 || !plainParents)) ops.lchown(p, entry.uid, entry.gid);
+  };
+
+  const writeFile = async (entry: TarEntry, rel: string, p: string) => {
+    const owner = opts.root ? { uid: entry.uid, gid: entry.gid } : undefined;
+    let sink: FileSink | undefined;
+    createReplacing(rel, () => {
+      sink = ops.createFile(p, entry.mode, owner, plainParents);
+    });
+    try {
+      for await (const chunk of entry.body) sink!.write(chunk);
+    } catch (e) {
+      sink!.abort();
+      throw e;
+    }
+    sink!.finish(entry.mtime);
   };
 
   const extractOne = async (entry: TarEntry) => {
@@ -154,63 +202,59 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
     const base = baseOf(rel);
 
     if (base.startsWith(WH_PREFIX)) {
-      await ensureParents(entry.path, rel);
+      ensureParents(entry.path, rel);
       const dir = parentOf(rel);
       if (base === WH_OPAQUE) {
-        await ops.lsetxattr(abs(dir), opaqueXattr, new TextEncoder().encode("y"));
+        ops.lsetxattr(abs(dir), opaqueXattr, new TextEncoder().encode("y"));
       } else if (base.startsWith(WH_META_PREFIX)) {
         skipped.push(`${entry.path}: aufs metadata`);
       } else {
         const name = base.slice(WH_PREFIX.length);
         if (name === "" || name === "." || name === "..") throw new LayerEntryRefused(entry.path, "whiteout without a name");
         const target = dir === "" ? name : `${dir}/${name}`;
-        await clear(target);
-        await ops.mknod(abs(target), "char", 0, 0, 0);
+        createReplacing(target, () => ops.mknod(abs(target), "char", 0, 0, 0));
       }
       return;
     }
 
     if (rel === "") {
       if (entry.type !== "dir") throw new LayerEntryRefused(entry.path, `a ${entry.type} cannot replace the layer root`);
-      if (opts.root) await ops.lchown(dest, entry.uid, entry.gid);
-      await applyXattrs(entry, rel);
+      if (opts.root) ops.lchown(dest, entry.uid, entry.gid);
+      applyXattrs(entry, rel);
       pendingDirs.set("", { mode: entry.mode, mtime: entry.mtime });
       return;
     }
 
-    await ensureParents(entry.path, rel);
+    ensureParents(entry.path, rel);
     const p = abs(rel);
     switch (entry.type) {
       case "dir": {
-        const kind = await ops.lstat(p);
-        if (kind !== "dir") {
-          if (kind !== null) {
-            await ops.remove(p);
+        if (!verifiedDirs.has(rel) && !tryCreate(() => ops.mkdir(p, 0o755))) {
+          const kind = ops.lstat(p);
+          if (kind !== "dir") {
+            ops.remove(p);
             invalidate(rel);
+            ops.mkdir(p, 0o755);
           }
-          await ops.mkdir(p, 0o755);
         }
         verifiedDirs.add(rel);
-        if (opts.root) await ops.lchown(p, entry.uid, entry.gid);
-        await applyXattrs(entry, rel);
+        chownIfNeeded(p, entry);
+        applyXattrs(entry, rel);
         pendingDirs.set(rel, { mode: entry.mode, mtime: entry.mtime });
         return;
       }
       case "file": {
-        await clear(rel);
-        await ops.writeFile(p, entry.body, entry.mode, opts.root ? { uid: entry.uid, gid: entry.gid } : undefined);
-        await applyXattrs(entry, rel);
-        await ops.lutimes(p, entry.mtime, entry.mtime);
+        await writeFile(entry, rel, p);
+        applyXattrs(entry, rel);
         extracted.add(rel);
         return;
       }
       case "symlink": {
         if (entry.linkname === "") throw new LayerEntryRefused(entry.path, "symlink with an empty target");
-        await clear(rel);
-        await ops.symlink(entry.linkname, p);
-        if (opts.root) await ops.lchown(p, entry.uid, entry.gid);
-        await applyXattrs(entry, rel);
-        await ops.lutimes(p, entry.mtime, entry.mtime);
+        createReplacing(rel, () => ops.symlink(entry.linkname, p));
+        chownIfNeeded(p, entry);
+        applyXattrs(entry, rel);
+        ops.lutimes(p, entry.mtime, entry.mtime);
         extracted.add(rel);
         return;
       }
@@ -226,8 +270,7 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
         if (!extracted.has(target)) {
           throw new LayerEntryRefused(entry.path, `hardlink target ${JSON.stringify(entry.linkname)} is not a file extracted earlier from this layer`);
         }
-        await clear(rel);
-        await ops.link(abs(target), p);
+        createReplacing(rel, () => ops.link(abs(target), p));
         extracted.add(rel);
         return;
       }
@@ -237,22 +280,20 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
           skipped.push(`${entry.path}: device node (needs root)`);
           return;
         }
-        await clear(rel);
-        await ops.mknod(p, entry.type === "chardev" ? "char" : "block", entry.mode, entry.devmajor, entry.devminor);
-        await ops.lchown(p, entry.uid, entry.gid);
-        await ops.chmod(p, entry.mode);
-        await applyXattrs(entry, rel);
-        await ops.lutimes(p, entry.mtime, entry.mtime);
+        createReplacing(rel, () => ops.mknod(p, entry.type === "chardev" ? "char" : "block", entry.mode, entry.devmajor, entry.devminor));
+        ops.lchown(p, entry.uid, entry.gid);
+        ops.chmod(p, entry.mode);
+        applyXattrs(entry, rel);
+        ops.lutimes(p, entry.mtime, entry.mtime);
         extracted.add(rel);
         return;
       }
       case "fifo": {
-        await clear(rel);
-        await ops.mkfifo(p, entry.mode);
-        if (opts.root) await ops.lchown(p, entry.uid, entry.gid);
-        await ops.chmod(p, entry.mode);
-        await applyXattrs(entry, rel);
-        await ops.lutimes(p, entry.mtime, entry.mtime);
+        createReplacing(rel, () => ops.mkfifo(p, entry.mode));
+        chownIfNeeded(p, entry);
+        ops.chmod(p, entry.mode);
+        applyXattrs(entry, rel);
+        ops.lutimes(p, entry.mtime, entry.mtime);
         extracted.add(rel);
         return;
       }
@@ -276,9 +317,9 @@ export async function extractLayer(chunks: AsyncIterable<Uint8Array>, dest: stri
   const depth = (rel: string) => (rel === "" ? 0 : rel.split("/").length);
   const dirs = [...pendingDirs.entries()].sort((a, b) => depth(b[0]) - depth(a[0]));
   for (const [rel, meta] of dirs) {
-    if ((await ops.lstat(abs(rel))) !== "dir") continue;
-    await ops.chmod(abs(rel), meta.mode);
-    await ops.lutimes(abs(rel), meta.mtime, meta.mtime);
+    if (ops.lstat(abs(rel)) !== "dir") continue;
+    ops.chmod(abs(rel), meta.mode);
+    ops.lutimes(abs(rel), meta.mtime, meta.mtime);
   }
   return { entries, skipped };
 }

@@ -2,42 +2,79 @@
 // through this interface, so unit tests can record calls (device nodes, ownership, xattrs)
 // without root. None of these operations may follow a symlink at the final component,
 // except chmod, which extract.ts only calls on paths it has just created as non-symlinks.
+//
+// The calls are synchronous on purpose: a layer has thousands of small files, and a
+// thread-pool round trip per call costs more than the syscall itself (measured: 3000
+// files of 8 KiB, 63 ms with sync calls, 225 ms with fs/promises). Creating calls fail
+// with EEXIST when something is already at the path; the unpacker then clears it and
+// retries, so a fresh layer directory needs no lstat before each create.
 
-import { constants } from "node:fs";
-import * as fsp from "node:fs/promises";
+import { closeSync, constants, fchmodSync, fchownSync, futimesSync, lchownSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, chmodSync, rmSync, symlinkSync, writeSync } from "node:fs";
 
 export type NodeKind = "file" | "dir" | "symlink" | "other";
 
+/** A regular file being written; `finish` or `abort` closes it. */
+export interface FileSink {
+  write(data: Uint8Array): void;
+  /** Sets ownership (when asked at create), mode and mtime through the fd, then closes. */
+  finish(mtime: number): void;
+  abort(): void;
+}
+
 export interface FsOps {
   /** lstat: what is at `path`, or null when nothing is. Never follows a symlink. */
-  lstat(path: string): Promise<NodeKind | null>;
-  mkdir(path: string, mode: number): Promise<void>;
+  lstat(path: string): NodeKind | null;
+  /** mkdir(2); throws EEXIST when something is at `path`. */
+  mkdir(path: string, mode: number): void;
   /**
-   * Creates a new regular file (O_CREAT|O_EXCL|O_NOFOLLOW: it must not exist), writes
-   * the body, and sets its mode (after chown when `owner` is given, since chown clears
-   * setuid bits).
+   * Creates a new regular file (O_CREAT|O_EXCL|O_NOFOLLOW: throws EEXIST when something
+   * is at `path`). The mode is applied at finish, after chown when `owner` is given
+   * (chown clears setuid bits). `plainParent` promises that the parent directory is not
+   * setgid, so a file created by root is already owned 0:0 and needs no chown for that.
    */
-  writeFile(path: string, body: AsyncIterable<Uint8Array>, mode: number, owner?: { uid: number; gid: number }): Promise<void>;
-  symlink(target: string, path: string): Promise<void>;
+  createFile(path: string, mode: number, owner?: { uid: number; gid: number }, plainParent?: boolean): FileSink;
+  symlink(target: string, path: string): void;
   /** link(2) without AT_SYMLINK_FOLLOW. */
-  link(existing: string, path: string): Promise<void>;
-  mknod(path: string, kind: "char" | "block", mode: number, major: number, minor: number): Promise<void>;
-  mkfifo(path: string, mode: number): Promise<void>;
+  link(existing: string, path: string): void;
+  mknod(path: string, kind: "char" | "block", mode: number, major: number, minor: number): void;
+  mkfifo(path: string, mode: number): void;
   /** Removes whatever is at `path` (recursively for a directory), not following symlinks. */
-  remove(path: string): Promise<void>;
-  lchown(path: string, uid: number, gid: number): Promise<void>;
-  chmod(path: string, mode: number): Promise<void>;
+  remove(path: string): void;
+  lchown(path: string, uid: number, gid: number): void;
+  chmod(path: string, mode: number): void;
   /** Sets atime and mtime (seconds) without following a symlink. */
-  lutimes(path: string, atime: number, mtime: number): Promise<void>;
-  lsetxattr(path: string, name: string, value: Uint8Array): Promise<void>;
+  lutimes(path: string, atime: number, mtime: number): void;
+  lsetxattr(path: string, name: string, value: Uint8Array): void;
+}
+
+const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+function addonLazy() {
+  // Loaded on first use: most layers need neither device nodes nor xattrs.
+  return (require("../../native/addon.ts") as typeof import("../../native/addon.ts")).addon();
+}
+
+/** The process umask, read once (set back at once; nothing else runs in between). */
+let umaskCache: number | undefined;
+function umask(): number {
+  if (umaskCache === undefined) {
+    umaskCache = process.umask(0o022);
+    process.umask(umaskCache);
+  }
+  return umaskCache;
+}
+
+let euidCache: number | undefined;
+function euid(): number {
+  return (euidCache ??= process.geteuid?.() ?? -1);
 }
 
 /** What Node/Bun offer, plus mknod and lsetxattr from the C addon. */
 export function defaultFsOps(): FsOps {
   return {
-    async lstat(path) {
+    lstat(path) {
       try {
-        const st = await fsp.lstat(path);
+        const st = lstatSync(path);
         if (st.isSymbolicLink()) return "symlink";
         if (st.isDirectory()) return "dir";
         if (st.isFile()) return "file";
@@ -47,55 +84,65 @@ export function defaultFsOps(): FsOps {
         throw e;
       }
     },
-    async mkdir(path, mode) {
-      await fsp.mkdir(path, { mode });
+    mkdir(path, mode) {
+      mkdirSync(path, { mode });
     },
-    async writeFile(path, body, mode, owner) {
-      const fh = await fsp.open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-      try {
-        for await (const chunk of body) {
+    createFile(path, mode, owner, plainParent) {
+      const perm = mode & 0o777;
+      const fd = openSync(path, CREATE, perm);
+      const chown = owner !== undefined && (owner.uid !== 0 || owner.gid !== 0 || !plainParent || euid() !== 0);
+      // The create mode already holds the bits unless the umask took some, or the file
+      // has setuid/setgid/sticky bits (open ignores those), or chown cleared them.
+      const chmod = chown || (mode & 0o7000) !== 0 || (perm & umask()) !== 0;
+      let open = true;
+      return {
+        write(data) {
           let off = 0;
-          while (off < chunk.length) {
-            const { bytesWritten } = await fh.write(chunk, off, chunk.length - off);
-            off += bytesWritten;
+          while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+        },
+        finish(mtime) {
+          try {
+            if (chown) fchownSync(fd, owner!.uid, owner!.gid);
+            if (chmod) fchmodSync(fd, mode);
+            futimesSync(fd, mtime, mtime);
+          } finally {
+            open = false;
+            closeSync(fd);
           }
-        }
-        if (owner) await fh.chown(owner.uid, owner.gid);
-        await fh.chmod(mode);
-      } finally {
-        await fh.close();
-      }
+        },
+        abort() {
+          if (open) closeSync(fd);
+          open = false;
+        },
+      };
     },
-    async symlink(target, path) {
-      await fsp.symlink(target, path);
+    symlink(target, path) {
+      symlinkSync(target, path);
     },
-    async link(existing, path) {
-      await fsp.link(existing, path);
+    link(existing, path) {
+      linkSync(existing, path);
     },
-    async mknod(path, kind, mode, major, minor) {
-      const { addon } = await import("../../native/addon.ts");
-      addon().mknod(path, kind, mode, major, minor);
+    mknod(path, kind, mode, major, minor) {
+      addonLazy().mknod(path, kind, mode, major, minor);
     },
-    async mkfifo(path, mode) {
-      const { addon } = await import("../../native/addon.ts");
-      addon().mkfifo(path, mode);
-      await fsp.chmod(path, mode); // mkfifo is subject to the umask
+    mkfifo(path, mode) {
+      addonLazy().mkfifo(path, mode);
+      chmodSync(path, mode); // mkfifo is subject to the umask
     },
-    async remove(path) {
-      await fsp.rm(path, { recursive: true, force: true });
+    remove(path) {
+      rmSync(path, { recursive: true, force: true });
     },
-    async lchown(path, uid, gid) {
-      await fsp.lchown(path, uid, gid);
+    lchown(path, uid, gid) {
+      lchownSync(path, uid, gid);
     },
-    async chmod(path, mode) {
-      await fsp.chmod(path, mode);
+    chmod(path, mode) {
+      chmodSync(path, mode);
     },
-    async lutimes(path, atime, mtime) {
-      await fsp.lutimes(path, atime, mtime);
+    lutimes(path, atime, mtime) {
+      lutimesSync(path, atime, mtime);
     },
-    async lsetxattr(path, name, value) {
-      const { addon } = await import("../../native/addon.ts");
-      addon().lsetxattr(path, name, value);
+    lsetxattr(path, name, value) {
+      addonLazy().lsetxattr(path, name, value);
     },
   };
 }
