@@ -46,10 +46,29 @@ export interface PluginHost {
   /** run fn while holding this plugin's lock `name` (an flock under stateDir(), shared by
    * every husk process); fn must be synchronous */
   withLock<T>(name: string, fn: () => T): T;
+  /** mounts in husk's own mount namespace, through the addon's syscalls (no mount(8)) */
+  mounts: MountOps;
   /** one log line on stderr, prefixed with the plugin's name, shown with --debug */
   debug(message: string): void;
   /** an error that names the plugin: "network plugin bridge: MESSAGE (hint: HINT)" */
   error(message: string, hint?: string): Error;
+}
+
+/** Per-mount flags (mount_setattr's MOUNT_ATTR_*), by the names mount(8) uses. */
+export type MountFlag = "ro" | "nosuid" | "nodev" | "noexec" | "noatime" | "nodiratime" | "relatime" | "strictatime";
+
+/** Mounting for plugins. Every call throws an Error with `code` set to the errno name. */
+export interface MountOps {
+  /** A new filesystem on target: fsopen(fstype), one fsconfig per option ([key, value],
+   * value null for a flag, e.g. ["source", "/dev/sdb1"], ["size", "64m"]), fsmount with
+   * `flags`, move_mount onto target. */
+  mountFs(fstype: string, options: [string, string | null][], target: string, flags?: MountFlag[]): void;
+  /** A bind mount of source (a dir or file) on target; read-only when asked. */
+  bind(source: string, target: string, opts?: { recursive?: boolean; readOnly?: boolean }): void;
+  /** Unmounts target; false when nothing was mounted there. `lazy` detaches a busy mount. */
+  unmount(target: string, opts?: { lazy?: boolean }): boolean;
+  /** Whether path is a mount point (from /proc/self/mountinfo). */
+  isMountPoint(path: string): boolean;
 }
 
 // ---------------------------------------------------------------- network drivers

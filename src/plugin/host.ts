@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Netlink, netnsExecArgv, writeSysctl } from "../network/netlink.ts";
 import type { PluginHost, PluginManifest } from "./api.ts";
 import { PluginError } from "./errors.ts";
+import { pluginMountOps } from "./mount-ops.ts";
 
 export interface HostPaths {
   root: string;
@@ -41,6 +42,7 @@ export function makePluginHost(manifest: PluginManifest, paths: HostPaths): Plug
       return { exitCode: res.exitCode ?? 1, stdout: res.stdout.toString(), stderr: res.stderr.toString() };
     },
     sysctl: (key, value, netns) => writeSysctl(netns, key, value),
+    mounts: pluginMountOps(),
     debug(message) {
       if (process.env.HUSK_TRACE === "1" || process.env.HUSK_DEBUG === "1") process.stderr.write(`husk: debug: ${manifest.name}: ${message}\n`);
     },

@@ -8,6 +8,7 @@ import { PluginError } from "./errors.ts";
 import { guardNetworkDriver } from "./guard.ts";
 import { type HostPaths, makePluginHost } from "./host.ts";
 import { toPluginModule } from "./manifest.ts";
+import { guardVolumeDriver, VOLUME_DRIVER_METHODS } from "./volume-guard.ts";
 
 export interface PluginEntry {
   manifest: PluginManifest;
@@ -96,7 +97,15 @@ export class PluginRegistry {
     const cached = this.drivers.get(name);
     if (cached) return cached as VolumeDriver;
     const e = await this.find(name, "volume");
-    const driver = e.module.create(makePluginHost(e.manifest, this.paths)) as VolumeDriver;
+    let raw: VolumeDriver;
+    try {
+      raw = e.module.create(makePluginHost(e.manifest, this.paths)) as VolumeDriver;
+    } catch (err) {
+      throw PluginError.wrap(name, "volume", "create", err);
+    }
+    for (const m of VOLUME_DRIVER_METHODS)
+      if (typeof raw?.[m] !== "function") throw new PluginError(name, "volume", `driver has no ${m}() method`, "see docs/plugins.md");
+    const driver = guardVolumeDriver(e.manifest.name, raw);
     this.drivers.set(name, driver);
     return driver;
   }
