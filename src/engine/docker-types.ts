@@ -31,6 +31,12 @@ export interface MountSpec {
   ReadOnly: boolean;
   /** bind propagation, tmpfs size/mode, ... */
   Options: string[];
+  /** Type volume: docker's VolumeOptions (--mount volume-driver/-opt/-label/-nocopy, -v :nocopy). */
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name: string; Options: Record<string, string> };
+  };
 }
 
 export interface RestartPolicy {
