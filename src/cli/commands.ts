@@ -53,6 +53,12 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["network", "prune"]], load: () => import("./network/prune.ts").then((m) => m.NetworkPruneCommand) },
   { paths: [["plugin", "ls"], ["plugin", "list"]], load: () => import("./plugin/ls.ts").then((m) => m.PluginLsCommand) },
   { paths: [["plugin", "inspect"]], load: () => import("./plugin/inspect.ts").then((m) => m.PluginInspectCommand) },
+  // volumes (#6)
+  { paths: [["volume", "create"]], load: () => import("./volume/create.ts").then((m) => m.VolumeCreateCommand) },
+  { paths: [["volume", "ls"], ["volume", "list"]], load: () => import("./volume/ls.ts").then((m) => m.VolumeLsCommand) },
+  { paths: [["volume", "inspect"]], load: () => import("./volume/inspect.ts").then((m) => m.VolumeInspectCommand) },
+  { paths: [["volume", "rm"], ["volume", "remove"]], load: () => import("./volume/rm.ts").then((m) => m.VolumeRmCommand) },
+  { paths: [["volume", "prune"]], load: () => import("./volume/prune.ts").then((m) => m.VolumePruneCommand) },
   // engine face (docker's command line)
   { paths: [["run"], ["container", "run"]], load: () => import("./engine/run.ts").then((m) => m.ContainerRunCommand) },
   { paths: [["create"], ["container", "create"]], load: () => import("./engine/create.ts").then((m) => m.ContainerCreateCommand) },

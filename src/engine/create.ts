@@ -14,7 +14,9 @@ import { findInitBinary } from "./init-binary.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
 import { containerSettings, type RunFlags } from "./run-flags.ts";
-import { ensureLocalVolume } from "./volumes.ts";
+import { attachVolumes, type AttachedVolumes, releaseVolumes } from "../volume/resolve.ts";
+import { readCatalog } from "../volume/catalog.ts";
+import { engineVolumeContext } from "./volumes.ts";
 import { writeEtcFiles } from "./etc-files.ts";
 
 export interface CreateRequest {
@@ -31,14 +33,24 @@ export function cgroupsPathFor(parent: string, id: string): string {
 }
 
 /** config.json for the record, written into its bundle dir. */
-export function writeBundleConfig(store: RecordStore, rec: ContainerRecord, image: { config: import("../image/config-to-process.ts").ImageConfig }, netnsPath?: string): void {
+export function writeBundleConfig(
+  store: RecordStore,
+  rec: ContainerRecord,
+  image: { config: import("../image/config-to-process.ts").ImageConfig },
+  volumePaths: Map<string, string>,
+  netnsPath?: string,
+): void {
   const paths = store.paths(rec.id);
   const spec = buildContainerSpec({
     record: rec,
     image: image.config,
     rootfs: rec.snapshot.mergedDir,
     etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.hostConfig.NetworkMode === "host"),
-    volumeSource: (n) => ensureLocalVolume(store.roots, n),
+    volumeSource: (n) => {
+      const p = volumePaths.get(n);
+      if (!p) throw new Error(`internal: volume ${n} was not attached`);
+      return p;
+    },
     netnsPath,
     initBinary: rec.hostConfig.Init ? findInitBinary() : undefined,
     lastCap: addon().features().capLastCap,
@@ -58,26 +70,27 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
   trace("engine create: image resolved");
   const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
   const id = newContainerId();
-  const anonymous: string[] = [];
-  for (const m of settings.hostConfig.Mounts)
-    if (m.Type === "volume" && !m.Source) {
-      m.Source = newContainerId();
-      anonymous.push(m.Source);
-    }
   const draft: ContainerRecord = {
     version: 1, id, name: req.flags.name ?? "", image: image.record.id, imageRef: image.ref, created: new Date().toISOString(),
     ...settings,
     snapshot: { driver: "overlay", lowerDirs: [], upperDir: "", workDir: "", mergedDir: "" },
-    ...(anonymous.length ? { anonymousVolumes: anonymous } : {}),
   };
   let rec = await store.create(draft, generateName);
   trace("engine create: record written");
+  const volCtx = engineVolumeContext(store.roots);
+  let volumes: AttachedVolumes | undefined;
   try {
     rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove });
     store.write(rec);
     trace("engine create: snapshot mounted");
-    trace("engine create: writing config");
-    writeBundleConfig(store, rec, image, rec.hostConfig.NetworkMode === "none" ? store.paths(id).netns : undefined);
+    // Volumes after the snapshot: an empty one is filled from the image's files.
+    volumes = await attachVolumes(volCtx, id, rec.hostConfig.Mounts, rec.snapshot.mergedDir);
+    const catalog = readCatalog(store.roots.dataRoot);
+    const anonymous = volumes.names.filter((n) => catalog[n]?.anonymous);
+    if (anonymous.length) rec.anonymousVolumes = anonymous;
+    store.write(rec);
+    trace("engine create: volumes mounted");
+    writeBundleConfig(store, rec, image, volumes.hostPaths, rec.hostConfig.NetworkMode === "none" ? store.paths(id).netns : undefined);
     trace("engine create: config.json written");
   } catch (e) {
     if (rec.snapshot.mergedDir) {
@@ -86,6 +99,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
       } catch {}
     }
     store.remove(id);
+    if (volumes) await releaseVolumes(volCtx, id, volumes.names, { removeAnonymous: true }).catch(() => {});
     throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;
   }
   recordEvent(store.roots, "create", id, { name: rec.name, image: rec.config.Image });

@@ -10,7 +10,8 @@ import { deleteNetns } from "./container-netns.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type RecordStore, withContainerLock } from "./record-store.ts";
 import { killNow } from "./stop.ts";
-import { removeLocalVolume } from "./volumes.ts";
+import { releaseVolumes, volumeNamesOf } from "../volume/resolve.ts";
+import { engineVolumeContext } from "./volumes.ts";
 
 export interface RemoveOptions {
   force: boolean;
@@ -32,8 +33,9 @@ export async function removeContainer(store: RecordStore, rec: ContainerRecord, 
     }
     if (rec.snapshot.mergedDir) removeSnapshot(rec.snapshot);
     deleteNetns(paths.netns);
-    if (opts.volumes) for (const v of rec.anonymousVolumes ?? []) removeLocalVolume(store.roots, v);
     store.remove(rec.id);
+    // After the record: it no longer counts as a user of its anonymous volumes.
+    await releaseVolumes(engineVolumeContext(store.roots), rec.id, volumeNamesOf(rec.hostConfig.Mounts), { removeAnonymous: opts.volumes });
   });
   recordEvent(store.roots, "destroy", rec.id, { name: rec.name, image: rec.config.Image });
 }

@@ -95,7 +95,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
         stopSignal: parseSignal(rec.config.StopSignal),
         stopTimeout: rec.config.StopTimeout ?? 10,
         ...(rec.hostConfig.AutoRemove
-          ? { cleanupArgv: [opts.huskPath ?? process.execPath, "rm", "-f", "--root", store.roots.root, "--data-root", store.roots.dataRoot, rec.id] }
+          ? { cleanupArgv: [opts.huskPath ?? process.execPath, "rm", "-f", "-v", "--root", store.roots.root, "--data-root", store.roots.dataRoot, rec.id] }
           : {}),
         oomCounters: oomCountersFor(cgroup),
       },

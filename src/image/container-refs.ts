@@ -11,6 +11,8 @@ export interface ContainerRef {
   name: string;
   /** The image id, "sha256:<hex>". */
   image: string;
+  /** Names of the volumes its mounts use (hostConfig.Mounts of type volume). */
+  volumes?: string[];
 }
 
 export interface ContainerRefs {
@@ -44,14 +46,21 @@ export function readContainerRefs(dataRoot: string): ContainerRefs {
       continue;
     }
     try {
-      const rec = packr.unpack(bytes) as { id?: unknown; name?: unknown; image?: unknown };
+      const rec = packr.unpack(bytes) as { id?: unknown; name?: unknown; image?: unknown; hostConfig?: { Mounts?: unknown } };
       if (typeof rec?.image !== "string") throw new Error("no image field");
-      containers.push({ id: typeof rec.id === "string" ? rec.id : id, name: typeof rec.name === "string" ? rec.name : "", image: rec.image });
+      containers.push({ id: typeof rec.id === "string" ? rec.id : id, name: typeof rec.name === "string" ? rec.name : "", image: rec.image, ...withVolumes(volumeNames(rec.hostConfig?.Mounts)) });
     } catch (e) {
       unreadable.push(`${file}: ${(e as Error).message}`);
     }
   }
   return { containers, unreadable };
+}
+
+const withVolumes = (v: string[]) => (v.length ? { volumes: v } : {});
+
+function volumeNames(mounts: unknown): string[] {
+  if (!Array.isArray(mounts)) return [];
+  return mounts.filter((m) => m?.Type === "volume" && typeof m.Source === "string" && m.Source).map((m) => m.Source as string);
 }
 
 /** Containers by image id. */
