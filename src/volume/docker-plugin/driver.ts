@@ -2,6 +2,8 @@
 // Activation (/Plugin.Activate, which must list "VolumeDriver") happens once, on first use.
 import type { VolumeConfig, VolumeDriver } from "../../plugin/api.ts";
 import { PluginError } from "../../plugin/errors.ts";
+import { guardVolumeDriver } from "../../plugin/volume-guard.ts";
+import { HuskError } from "../../runtime/errors.ts";
 import { callPlugin, PluginCallError } from "./client.ts";
 import { findDockerPlugin, type PluginAddress } from "./discovery.ts";
 
@@ -26,15 +28,16 @@ export function dockerVolumeDriver(name: string): VolumeDriver | undefined {
   } catch (e) {
     throw new PluginError(name, "volume", (e as Error).message, "fix or remove the plugin's spec file");
   }
-  return addr ? makeDockerVolumeDriver(name, addr) : undefined;
+  return addr ? guardVolumeDriver(name, makeDockerVolumeDriver(name, addr)) : undefined;
 }
 
 export function makeDockerVolumeDriver(name: string, addr: PluginAddress): VolumeDriver {
   let activated: Promise<void> | undefined;
   let scope: "local" | "global" = "local";
 
+  // A plain HuskError: the guard puts "volume plugin NAME: METHOD VOLUME:" in front.
   const fail = (e: unknown): never => {
-    if (e instanceof PluginCallError) throw new PluginError(name, "volume", e.message, e.code ? HINTS[e.code] : undefined);
+    if (e instanceof PluginCallError) throw new HuskError(e.message, e.code ? HINTS[e.code] : undefined);
     throw e;
   };
   const activate = () =>
