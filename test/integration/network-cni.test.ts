@@ -202,7 +202,7 @@ describe.skipIf(!isRoot || !havePlugins)("cni network driver (reference plugins)
   test("a failing plugin's error is one line naming it, and the ADD is rolled back", async () => {
     const bad = await cniNetwork([{ type: "tuning", sysctl: { "net.ipv4.conf.eth0.husk_no_such_knob": "1" } }]);
     const c = newContainer();
-    const err = await connect(ctx, bad.name, c.request()).catch((e) => e as Error & { render(): string });
+    const err = (await connect(ctx, bad.name, c.request()).catch((e) => e)) as Error & { render(): string };
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(new RegExp(`^network plugin cni: attach .* to ${bad.name}: ADD ${bad.name}: CNI plugin tuning \\(/usr/lib/cni/tuning\\): .*husk_no_such_knob`));
     expect(err.render()).not.toContain("\n");
