@@ -143,6 +143,15 @@ describe.skipIf(!isRoot || !havePlugins)("cni network driver (reference plugins)
     }
   });
 
+  test("--ip reaches host-local through CNI_ARGS", async () => {
+    const c = newContainer();
+    const r = await connect(ctx, basic.name, c.request({ ipv4: `${basic.prefix}.77` }));
+    expect(r.addresses[0]!.address).toBe(`${basic.prefix}.77/24`);
+    expect(leaseFiles(basic.name)).toContain(`${basic.prefix}.77`);
+    await disconnect(ctx, basic.name, c.id);
+    expect(leaseFiles(basic.name)).not.toContain(`${basic.prefix}.77`);
+  });
+
   test("CHECK passes on a good attachment and names the plugin when the container's address is gone", async () => {
     const ok = (await inspectNetwork(ctx, basic.name)).driverState as { containers: Record<string, { check: string; addresses: string[] }>; plugins: string[] };
     expect(ok.plugins).toEqual(["bridge", "loopback"]);
