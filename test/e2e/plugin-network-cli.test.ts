@@ -64,7 +64,7 @@ describe.skipIf(!isRoot)("plugin and network commands (dist/husk)", () => {
     expect(r.exitCode).toBe(0);
     const rows = r.stdout.trim().split("\n").map((l) => l.split(/\s+/));
     expect(rows.map((x) => x[0])).toEqual(["NAME", "bridge", "cni", "host", "netns", "none", "local", "echo-net", "ts-net"]);
-    expect(rows[6]).toEqual(["echo-net", "network", "1.0", join(dir, "plugins", "echo.js")]);
+    expect(rows[7]).toEqual(["echo-net", "network", "1.0", join(dir, "plugins", "echo.js")]);
     expect(r.stderr.trim()).toBe(`husk: warning: plugin future-net: needs plugin API 2.0 but this husk speaks 1.0 (from ${join(dir, "future.js")}) (hint: upgrade husk, or use a build of the plugin for API 1.0)`);
   });
 
