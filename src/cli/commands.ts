@@ -77,6 +77,10 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["wait"], ["container", "wait"]], load: () => import("./engine/wait.ts").then((m) => m.ContainerWaitCommand) },
   { paths: [["inspect"], ["container", "inspect"]], load: () => import("./engine/inspect.ts").then((m) => m.ContainerInspectCommand) },
   { paths: [["rename"], ["container", "rename"]], load: () => import("./engine/rename.ts").then((m) => m.ContainerRenameCommand) },
+  { paths: [["events"], ["system", "events"]], load: () => import("./engine/events.ts").then((m) => m.SystemEventsCommand) },
+  { paths: [["top"], ["container", "top"]], load: () => import("./engine/top.ts").then((m) => m.ContainerTopCommand) },
+  { paths: [["stats"], ["container", "stats"]], load: () => import("./engine/stats.ts").then((m) => m.ContainerStatsCommand) },
+  { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);
