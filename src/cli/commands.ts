@@ -81,6 +81,7 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["top"], ["container", "top"]], load: () => import("./engine/top.ts").then((m) => m.ContainerTopCommand) },
   { paths: [["stats"], ["container", "stats"]], load: () => import("./engine/stats.ts").then((m) => m.ContainerStatsCommand) },
   { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
+  { paths: [["cp"], ["container", "cp"]], load: () => import("./engine/cp.ts").then((m) => m.ContainerCpCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);
