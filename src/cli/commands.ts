@@ -82,6 +82,11 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["stats"], ["container", "stats"]], load: () => import("./engine/stats.ts").then((m) => m.ContainerStatsCommand) },
   { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
   { paths: [["cp"], ["container", "cp"]], load: () => import("./engine/cp.ts").then((m) => m.ContainerCpCommand) },
+  { paths: [["container", "prune"]], load: () => import("./engine/container-prune.ts").then((m) => m.ContainerPruneCommand) },
+  { paths: [["system", "info"], ["info"]], load: () => import("./engine/system-info.ts").then((m) => m.SystemInfoCommand) },
+  { paths: [["system", "df"]], load: () => import("./engine/system-df.ts").then((m) => m.SystemDfCommand) },
+  { paths: [["system", "prune"]], load: () => import("./engine/system-prune.ts").then((m) => m.SystemPruneCommand) },
+  { paths: [["system", "restore"]], load: () => import("./engine/system-restore.ts").then((m) => m.SystemRestoreCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);
