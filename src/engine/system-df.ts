@@ -1,15 +1,14 @@
 // `husk system df`: images (unique unpacked layers), containers (their writable layers),
 // local volumes and build cache (husk builds nothing: always 0), with what a prune
 // would give back.
-import { readdirSync } from "node:fs";
 import { ImageStore } from "../image/image-store.ts";
 import { LayerStore } from "../image/layer-store.ts";
 import { currentState } from "./container-state.ts";
 import { dirSize } from "./disk-usage.ts";
-import { volumesDir } from "./paths.ts";
-import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
-import { volumeDataDir } from "./volumes.ts";
+import { readCatalog } from "../volume/catalog.ts";
+import { volumeUsers } from "../volume/manager.ts";
+import { engineVolumeContext, volumeDataDir } from "./volumes.ts";
 
 export interface DfImage { id: string; names: string[]; size: number; containers: number }
 export interface DfContainer { id: string; name: string; image: string; size: number; status: string; running: boolean }
@@ -24,23 +23,14 @@ export interface DiskUsage {
   volumes: DfVolume[];
 }
 
-/** Named volumes a container mounts (-v NAME:/path and --mount type=volume). */
-export function volumesOf(rec: ContainerRecord): string[] {
-  const names = rec.hostConfig.Mounts.filter((m) => m.Type === "volume" && m.Source).map((m) => m.Source);
-  for (const b of rec.hostConfig.Binds) {
-    const src = b.split(":")[0]!;
-    if (src && !src.startsWith("/")) names.push(src);
-  }
-  return [...new Set([...names, ...(rec.anonymousVolumes ?? [])])];
-}
-
+/** Volumes in the catalog (any driver), with the local driver's size and their users. */
 export function listVolumes(store: RecordStore): DfVolume[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync(volumesDir(store.roots)).filter((n) => !n.startsWith("."));
-  } catch {}
-  const recs = store.list();
-  return names.map((name) => ({ name, size: dirSize(volumeDataDir(store.roots, name)), links: recs.filter((r) => volumesOf(r).includes(name)).length }));
+  const ctx = engineVolumeContext(store.roots);
+  const users = volumeUsers(ctx);
+  return Object.values(readCatalog(store.roots.dataRoot)).map((v) => {
+    const dir = volumeDataDir(store.roots, v.name);
+    return { name: v.name, size: dir ? dirSize(dir) : 0, links: users.get(v.name)?.length ?? 0 };
+  });
 }
 
 export function diskUsage(store: RecordStore): DiskUsage {

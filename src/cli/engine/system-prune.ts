@@ -5,7 +5,8 @@ import { LayerStore } from "../../image/layer-store.ts";
 import { dfSize } from "../../engine/disk-usage.ts";
 import { parsePruneFilters, pruneContainers } from "../../engine/prune.ts";
 import { listVolumes } from "../../engine/system-df.ts";
-import { removeLocalVolume } from "../../engine/volumes.ts";
+import { engineVolumeContext } from "../../engine/volumes.ts";
+import { pruneVolumes } from "../../volume/manager.ts";
 import { networkContext, pruneNetworks } from "../../network/manager.ts";
 import { confirm } from "./confirm.ts";
 import { EngineCommand } from "./base.ts";
@@ -27,7 +28,7 @@ export class SystemPruneCommand extends EngineCommand {
     const what = [
       "all stopped containers",
       "all networks not used by at least one container",
-      ...(this.volumes ? ["all volumes not used by at least one container"] : []),
+      ...(this.volumes ? ["all anonymous volumes not used by at least one container"] : []),
       this.all ? "all images without at least one container associated to them" : "all dangling images",
     ];
     if (!this.force && !(await confirm(this.context, `This will remove:\n${what.map((w) => `  - ${w}`).join("\n")}\n`))) return 0;
@@ -39,10 +40,11 @@ export class SystemPruneCommand extends EngineCommand {
     if (nets.length) out.write(`Deleted Networks:\n${nets.map((n) => `${n}\n`).join("")}\n`);
     let reclaimed = c.reclaimed;
     if (this.volumes) {
-      const gone = listVolumes(store).filter((v) => v.links === 0);
-      for (const v of gone) removeLocalVolume(store.roots, v.name);
-      reclaimed += gone.reduce((a, v) => a + v.size, 0);
-      if (gone.length) out.write(`Deleted Volumes:\n${gone.map((v) => `${v.name}\n`).join("")}\n`);
+      // docker: anonymous volumes only; named ones go with `husk volume prune -a`.
+      const sizes = new Map(listVolumes(store).map((v) => [v.name, v.size]));
+      const gone = await pruneVolumes(engineVolumeContext(store.roots));
+      reclaimed += gone.reduce((a, n) => a + (sizes.get(n) ?? 0), 0);
+      if (gone.length) out.write(`Deleted Volumes:\n${gone.map((n) => `${n}\n`).join("")}\n`);
     }
     const usedBy = new Set(store.list().map((r) => r.image));
     const img = await new ImageStore(this.dataRoot).prune(new ContentStore(this.dataRoot), new LayerStore(this.dataRoot), { all: this.all, usedBy });
