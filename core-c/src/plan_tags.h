@@ -78,6 +78,9 @@ enum husk_plan_tag {
   HP_MON_STOP_TIMEOUT = 70,   /* u64 seconds before SIGKILL when the monitor itself is told to stop */
   HP_MON_CLEANUP = 71,        /* G: MON_CLEANUP_ARG...: run on the final exit unless a client acks */
   HP_MON_OOM_COUNTER = 72,    /* G: MON_OOM_PATH, MON_OOM_KEY: a "key value" file whose count rises on an OOM kill */
+  HP_MON_EVENTS_FILE = 73,    /* str: the engine's events.jsonl (die, oom, restart are appended here) */
+  HP_MON_EVENT_ID = 74,       /* str: the container id written in each event */
+  HP_MON_EVENT_ATTRS = 75,    /* str: JSON object members (no braces) put in each event's attributes */
 
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */

@@ -77,6 +77,16 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["wait"], ["container", "wait"]], load: () => import("./engine/wait.ts").then((m) => m.ContainerWaitCommand) },
   { paths: [["inspect"], ["container", "inspect"]], load: () => import("./engine/inspect.ts").then((m) => m.ContainerInspectCommand) },
   { paths: [["rename"], ["container", "rename"]], load: () => import("./engine/rename.ts").then((m) => m.ContainerRenameCommand) },
+  { paths: [["events"], ["system", "events"]], load: () => import("./engine/events.ts").then((m) => m.SystemEventsCommand) },
+  { paths: [["top"], ["container", "top"]], load: () => import("./engine/top.ts").then((m) => m.ContainerTopCommand) },
+  { paths: [["stats"], ["container", "stats"]], load: () => import("./engine/stats.ts").then((m) => m.ContainerStatsCommand) },
+  { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
+  { paths: [["cp"], ["container", "cp"]], load: () => import("./engine/cp.ts").then((m) => m.ContainerCpCommand) },
+  { paths: [["container", "prune"]], load: () => import("./engine/container-prune.ts").then((m) => m.ContainerPruneCommand) },
+  { paths: [["system", "info"], ["info"]], load: () => import("./engine/system-info.ts").then((m) => m.SystemInfoCommand) },
+  { paths: [["system", "df"]], load: () => import("./engine/system-df.ts").then((m) => m.SystemDfCommand) },
+  { paths: [["system", "prune"]], load: () => import("./engine/system-prune.ts").then((m) => m.SystemPruneCommand) },
+  { paths: [["system", "restore"]], load: () => import("./engine/system-restore.ts").then((m) => m.SystemRestoreCommand) },
 ];
 
 const isPrefixOf = (path: string[], argv: string[]) => path.every((part, i) => argv[i] === part);

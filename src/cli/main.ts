@@ -31,6 +31,9 @@ export function usageErrorLine(argv: string[], error: unknown): string {
   return `husk: ${detail}: ${argv.join(" ")} (hint: see '${help}')\n`;
 }
 
+/** Usage mistakes exit as the peers do: runc's 1 on the OCI face, docker's 125 elsewhere. */
+export const usageExitCode = (argv: string[]): number => (argv[0] === "oci" ? 1 : 125);
+
 export async function main(argv0: string, args: string[]): Promise<number> {
   trace("modules loaded");
   const argv = normalizeArgv(argv0, args);
@@ -41,7 +44,7 @@ export async function main(argv0: string, args: string[]): Promise<number> {
     command = cli.process(argv);
   } catch (e) {
     process.stderr.write(usageErrorLine(argv, e));
-    return 1;
+    return usageExitCode(argv);
   }
   return cli.run(command);
 }

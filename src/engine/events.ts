@@ -1,7 +1,9 @@
 // The engine's event log: one JSON line per event, appended to
 // <root>/engine/events/events.jsonl. Lines are written with one O_APPEND write each, so
-// concurrent husk processes never interleave. `husk events` (a later issue) reads it.
+// concurrent husk processes never interleave. The monitor (core-c/src/monitor/events.c)
+// appends die, oom and restart to the same file the same way; `husk events` reads it.
 import { appendFileSync, mkdirSync } from "node:fs";
+import type { MonitorEvents } from "../runtime/plan-monitor.ts";
 import { type EngineRoots, eventsDir } from "./paths.ts";
 
 export type EngineAction = "create" | "start" | "die" | "oom" | "kill" | "stop" | "destroy" | "exec_create" | "exec_start" | "rename" | "attach" | "restart";
@@ -17,6 +19,14 @@ export interface EngineEvent {
 }
 
 export const eventsFile = (roots: EngineRoots) => `${eventsDir(roots)}/events.jsonl`;
+
+/** What the monitor needs to write its own events (die, oom, restart) for this container. */
+export function monitorEvents(roots: EngineRoots, id: string, attributes: Record<string, string>): MonitorEvents {
+  try {
+    mkdirSync(eventsDir(roots), { recursive: true, mode: 0o700 });
+  } catch {}
+  return { file: eventsFile(roots), id, attributes };
+}
 
 /** Appends one event; never fails the command that reports it. */
 export function recordEvent(roots: EngineRoots, action: EngineAction, id: string, attributes: Record<string, string>, now = Date.now()): EngineEvent {

@@ -5,7 +5,6 @@
 import { HuskError } from "../runtime/errors.ts";
 import { trace } from "../util/trace.ts";
 import { currentState } from "./container-state.ts";
-import { recordEvent } from "./events.ts";
 import { attach, type ExitInfo } from "./monitor-client.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
@@ -41,8 +40,7 @@ export async function runForeground(store: RecordStore, rec: ContainerRecord, pi
   }
   trace("engine run: exit frame");
   const live = currentState(rec, paths);
-  recordEvent(store.roots, "die", rec.id, { name: rec.name, image: rec.config.Image, exitCode: String(exitCodeOf(exit)) });
-  if (exit.oomKilled) recordEvent(store.roots, "oom", rec.id, { name: rec.name });
+  // die and oom are in the event log already: the monitor wrote them before the exit frame.
   // Re-read: start recorded the cgroups in the record after `rec` was loaded.
   if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });
   trace("engine run: removed");

@@ -15,7 +15,7 @@ import { oomCountersFor } from "../runtime/plan-monitor.ts";
 import { mountSnapshot } from "../storage/snapshot.ts";
 import { trace } from "../util/trace.ts";
 import { currentState } from "./container-state.ts";
-import { recordEvent } from "./events.ts";
+import { monitorEvents } from "./events.ts";
 import { cachedSeccomp } from "./seccomp-cache.ts";
 import { parseBytes } from "./flags/sizes.ts";
 import { launchMonitor, StartError } from "./monitor-client.ts";
@@ -98,6 +98,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
           ? { cleanupArgv: [opts.huskPath ?? process.execPath, "rm", "-f", "-v", "--root", store.roots.root, "--data-root", store.roots.dataRoot, rec.id] }
           : {}),
         oomCounters: oomCountersFor(cgroup),
+        events: monitorEvents(store.roots, rec.id, { name: rec.name, image: rec.config.Image }),
       },
     });
     trace("engine start: plan built");
@@ -109,6 +110,6 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     }
   });
   trace("engine start: monitor reported");
-  if (!result.already) recordEvent(store.roots, "start", rec0.id, { name: rec0.name, image: rec0.config.Image });
+  // "start" is written by the monitor when it releases the container (before a quick die).
   return result;
 }

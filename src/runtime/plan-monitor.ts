@@ -40,6 +40,15 @@ export interface MonitorSettings {
   /** --rm: run on the final exit unless an attached client acks (argv[0] absolute). */
   cleanupArgv?: string[];
   oomCounters?: OomCounter[];
+  /** The engine's events.jsonl: the monitor appends die, oom, restart (and start after one). */
+  events?: MonitorEvents;
+}
+
+export interface MonitorEvents {
+  file: string;
+  id: string;
+  /** Attributes put in every event (name, image). */
+  attributes: Record<string, string>;
 }
 
 /** docker's --restart value: no | on-failure[:N] | always | unless-stopped. */
@@ -75,4 +84,8 @@ export function writeMonitorSettings(w: PlanWriter, m: MonitorSettings): void {
   if (m.stopTimeout !== undefined) w.int(Tag.MON_STOP_TIMEOUT, m.stopTimeout);
   if (m.cleanupArgv?.length) w.group(Tag.MON_CLEANUP, (g) => g.strs(Tag.MON_CLEANUP_ARG, m.cleanupArgv));
   for (const c of m.oomCounters ?? []) w.group(Tag.MON_OOM_COUNTER, (g) => g.str(Tag.MON_OOM_PATH, c.path).str(Tag.MON_OOM_KEY, c.key));
+  if (m.events) {
+    // Pre-encoded here, so the C side never escapes JSON: it puts the members between braces.
+    w.str(Tag.MON_EVENTS_FILE, m.events.file).str(Tag.MON_EVENT_ID, m.events.id).str(Tag.MON_EVENT_ATTRS, JSON.stringify(m.events.attributes).slice(1, -1));
+  }
 }

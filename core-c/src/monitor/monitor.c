@@ -25,6 +25,7 @@
 #include "../stage.h"
 #include "attach.h"
 #include "cri_log.h"
+#include "events.h"
 #include "oom.h"
 #include "restart.h"
 #include "status.h"
@@ -49,6 +50,7 @@ struct monitor {
   unsigned quick_failures;
   uint64_t oom_base;
   struct husk_status st;
+  struct husk_event_sink events;
 };
 
 #define HUSK_CLEANUP_WAIT_MS 30000
@@ -66,6 +68,8 @@ static void save_status(void) {
   husk_error_t ignored;
   husk_status_write(M.mp->status_file, &M.st, &ignored);
 }
+
+static void emit(const char *action, const char *extra) { husk_event_emit(&M.events, action, extra); }
 
 static void close_result(void) {
   if (M.result_open) husk_result_close();
@@ -199,6 +203,7 @@ static void release(void) {
   }
   /* The status is on disk before the CLI hears of it (and may exit). */
   save_status();
+  if (M.state == RS_RUNNING) emit("start", "");
   if (M.result_open && M.state == RS_RUNNING) husk_result_pid("started", M.launch.pid);
   close_result();
 }
@@ -298,6 +303,11 @@ static void container_exited(int status) {
   M.st.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   M.st.oom_killed = husk_oom_count(M.mp) > M.oom_base;
   husk_iso_now(M.st.finished_at, sizeof(M.st.finished_at));
+  /* die (and oom) come from here for every container, attached or not: no CLI has to see it. */
+  if (M.st.oom_killed) emit("oom", "");
+  char extra[48];
+  snprintf(extra, sizeof(extra), "\"exitCode\":\"%d\"", M.st.exit_code);
+  emit("die", extra);
   if (husk_restart_wanted(M.mp->restart_policy, M.mp->restart_max, M.st.exit_code, M.st.restart_count, M.stop_requested))
     schedule_restart();
   else
@@ -316,12 +326,16 @@ static void restart_now(void) {
     M.st.exit_code = husk_start_failure_code(err.stage, err.errnum);
     M.st.signal = 0;
     husk_iso_now(M.st.finished_at, sizeof(M.st.finished_at));
+    char extra[48];
+    snprintf(extra, sizeof(extra), "\"exitCode\":\"%d\"", M.st.exit_code);
+    emit("die", extra);
     if (husk_restart_wanted(M.mp->restart_policy, M.mp->restart_max, M.st.exit_code, M.st.restart_count, M.stop_requested))
       schedule_restart();
     else
       finish();
     return;
   }
+  emit("restart", "");
   release();
 }
 
@@ -480,6 +494,7 @@ static __attribute__((noreturn)) void monitor_main(struct husk_plan *plan) {
   M.st.monitor_pid = getpid();
   M.st.monitor_start_time = husk_proc_start_time(getpid());
   M.st.status = "created";
+  M.events = (struct husk_event_sink){.file = M.mp->events_file, .id = M.mp->event_id, .attrs = M.mp->event_attrs};
 
   err.stage = ST_PREPARE;
   int ret = setup_process(&err);

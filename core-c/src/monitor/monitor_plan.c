@@ -99,6 +99,9 @@ int husk_monitor_plan_record(struct husk_plan *plan, uint16_t tag, const unsigne
       if (mp->n_oom >= HUSK_MON_MAX_OOM) return husk_fail(err, E2BIG, "plan", "more than %d oom counters", HUSK_MON_MAX_OOM);
       mp->n_oom++;
       return each_member(val, len, oom_member, mp, err);
+    case HP_MON_EVENTS_FILE: return get_str(tag, val, len, &mp->events_file, err);
+    case HP_MON_EVENT_ID: return get_str(tag, val, len, &mp->event_id, err);
+    case HP_MON_EVENT_ATTRS: return get_str(tag, val, len, &mp->event_attrs, err);
     default: return husk_fail(err, EINVAL, "plan", "unknown monitor tag %u (husk-core older than husk?)", tag);
   }
 }
@@ -106,6 +109,7 @@ int husk_monitor_plan_record(struct husk_plan *plan, uint16_t tag, const unsigne
 void husk_monitor_plan_free(struct husk_monitor_plan *mp) {
   if (!mp) return;
   free(mp->log_path); free(mp->attach_socket); free(mp->status_file);
+  free(mp->events_file); free(mp->event_id); free(mp->event_attrs);
   for (size_t i = 0; i < mp->n_cleanup_argv; i++) free(mp->cleanup_argv[i]);
   free(mp->cleanup_argv);
   for (size_t i = 0; i < mp->n_oom; i++) { free(mp->oom[i].path); free(mp->oom[i].key); }

@@ -20,6 +20,7 @@ struct husk_monitor_plan {
   size_t n_cleanup_argv;
   struct { char *path, *key; } oom[HUSK_MON_MAX_OOM];
   size_t n_oom;
+  char *events_file, *event_id, *event_attrs; /* all NULL: no events */
 };
 
 struct husk_plan;

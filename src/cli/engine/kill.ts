@@ -1,5 +1,6 @@
 import { Command, Option } from "clipanion";
 import { killContainer } from "../../engine/stop.ts";
+import { markUserStopped } from "../../engine/user-stopped.ts";
 import { EngineCommand, forEach } from "./base.ts";
 
 export class ContainerKillCommand extends EngineCommand {
@@ -17,6 +18,8 @@ export class ContainerKillCommand extends EngineCommand {
     return forEach(this.refs, this.context.stderr, async (ref) => {
       const rec = store.find(ref);
       killContainer(rec, store.paths(rec.id), this.signal);
+      // docker counts a kill as a stop by the user (an unless-stopped container stays down after a reboot).
+      markUserStopped(store.paths(rec.id));
       this.context.stdout.write(`${ref}\n`);
     });
   }

@@ -3,6 +3,7 @@ import { parseInteger } from "../../engine/flags/sizes.ts";
 import { recordEvent } from "../../engine/events.ts";
 import { startEngineContainer } from "../../engine/start.ts";
 import { stopContainer, stopTimeoutOf } from "../../engine/stop.ts";
+import { clearUserStopped } from "../../engine/user-stopped.ts";
 import { EngineCommand, forEach } from "./base.ts";
 
 export class ContainerRestartCommand extends EngineCommand {
@@ -17,6 +18,7 @@ export class ContainerRestartCommand extends EngineCommand {
     return forEach(this.refs, this.context.stderr, async (ref) => {
       const rec = store.find(ref);
       await stopContainer(rec, store.paths(rec.id), stopTimeoutOf(rec, timeout));
+      clearUserStopped(store.paths(rec.id));
       await startEngineContainer(store, rec, { waitForAttach: false });
       recordEvent(this.roots, "restart", rec.id, { name: rec.name });
       this.context.stdout.write(`${ref}\n`);

@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { runForeground } from "../../engine/foreground.ts";
 import { startEngineContainer } from "../../engine/start.ts";
+import { clearUserStopped } from "../../engine/user-stopped.ts";
 import { EngineCommand, forEach } from "./base.ts";
 
 export class ContainerStartCommand extends EngineCommand {
@@ -20,11 +21,14 @@ export class ContainerStartCommand extends EngineCommand {
     if (this.attach) {
       if (this.refs.length > 1) throw new Error("start -a takes one container");
       const rec = store.find(this.refs[0]!);
+      clearUserStopped(store.paths(rec.id));
       const started = await startEngineContainer(store, rec, { waitForAttach: true });
       return runForeground(store, rec, started.pid, { stdin: this.interactive ? this.context.stdin : undefined, stdout: this.context.stdout, stderr: this.context.stderr }, !started.already);
     }
     return forEach(this.refs, this.context.stderr, async (ref) => {
-      await startEngineContainer(store, store.find(ref), { waitForAttach: false });
+      const rec = store.find(ref);
+      clearUserStopped(store.paths(rec.id));
+      await startEngineContainer(store, rec, { waitForAttach: false });
       this.context.stdout.write(`${ref}\n`);
     });
   }

@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { stopContainer, stopTimeoutOf } from "../../engine/stop.ts";
 import { parseInteger } from "../../engine/flags/sizes.ts";
+import { markUserStopped } from "../../engine/user-stopped.ts";
 import { EngineCommand, forEach } from "./base.ts";
 
 export class ContainerStopCommand extends EngineCommand {
@@ -18,6 +19,7 @@ export class ContainerStopCommand extends EngineCommand {
     const store = this.records();
     return forEach(this.refs, this.context.stderr, async (ref) => {
       const rec = store.find(ref);
+      markUserStopped(store.paths(rec.id));
       await stopContainer(rec, store.paths(rec.id), stopTimeoutOf(rec, timeout));
       this.context.stdout.write(`${ref}\n`);
     });
