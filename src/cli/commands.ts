@@ -45,6 +45,9 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["image", "prune"]], load: () => import("./image/prune.ts").then((m) => m.ImagePruneCommand) },
   { paths: [["image", "save"], ["save"]], load: () => import("./image/save.ts").then((m) => m.ImageSaveCommand) },
   { paths: [["image", "import"], ["import"]], load: () => import("./image/import.ts").then((m) => m.ImageImportCommand) },
+  { paths: [["image", "push"], ["push"]], load: () => import("./image/push.ts").then((m) => m.ImagePushCommand) },
+  { paths: [["login"]], load: () => import("./login.ts").then((m) => m.LoginCommand) },
+  { paths: [["logout"]], load: () => import("./logout.ts").then((m) => m.LogoutCommand) },
   // networks and plugins (#6)
   { paths: [["network", "create"]], load: () => import("./network/create.ts").then((m) => m.NetworkCreateCommand) },
   { paths: [["network", "ls"], ["network", "list"]], load: () => import("./network/ls.ts").then((m) => m.NetworkLsCommand) },

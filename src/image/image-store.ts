@@ -24,6 +24,8 @@ export interface ImageRecord {
   created?: string;
   pulledAt: string;
   size: number;
+  /** Blobs of an index's other platforms, kept for a multi-arch push (pull --all-platforms). */
+  platformBlobs?: string[];
 }
 
 interface Index {

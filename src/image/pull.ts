@@ -10,7 +10,9 @@ import { IngestRestarted, IngestWatch } from "./ingest-follow.ts";
 import { ImageStore, type ImageRecord } from "./image-store.ts";
 import { chainIds, LayerStore } from "./layer-store.ts";
 import { canonicalReference, parseReference } from "./reference.ts";
+import type { CredentialsFn } from "./registry/auth.ts";
 import { type PullProgress, RegistryClient } from "./registry/client.ts";
+import { pullOtherPlatforms, tryEndpoints } from "./registry/mirrors.ts";
 
 export interface PullImageOptions {
   dataRoot: string;
@@ -22,6 +24,13 @@ export interface PullImageOptions {
   root: boolean;
   /** Layer downloads at once (default 3, as docker). */
   concurrency?: number;
+  credentials?: CredentialsFn;
+  /** Hosts mirroring the image's registry, tried in order before it. */
+  mirrors?: string[];
+  /** A mirror failed and the next endpoint is tried. */
+  onMirrorError?: (mirror: string, error: unknown) => void;
+  /** Also fetch the blobs of every other platform of an index (for a multi-arch push). */
+  allPlatforms?: boolean;
 }
 
 /** docker talks plain http to registries on loopback without being told to. */
@@ -32,11 +41,18 @@ export function isLoopbackRegistry(registry: string): boolean {
 
 export async function pullImage(text: string, opts: PullImageOptions): Promise<ImageRecord> {
   const ref = parseReference(text);
-  const insecure = [...(opts.insecure ?? []), ...(isLoopbackRegistry(ref.registry) ? [ref.registry] : [])];
-  const client = new RegistryClient({ insecure });
+  const endpoints = [...(opts.mirrors ?? []).filter((m) => m !== ref.registry), ref.registry];
+  const insecure = [...(opts.insecure ?? []), ...endpoints.filter(isLoopbackRegistry)];
+  const client = new RegistryClient({ insecure, credentials: opts.credentials });
   const content = new ContentStore(opts.dataRoot);
   const layers = new LayerStore(opts.dataRoot);
-  const image = await client.resolveImage(ref, content, { platform: opts.platform, onProgress: opts.onProgress });
+  // The manifest and config come from the first endpoint that serves them (mirrors, then
+  // the registry); the layers are then fetched from that same endpoint.
+  const image = await tryEndpoints(
+    endpoints,
+    (registry) => client.resolveImage({ ...ref, registry }, content, { platform: opts.platform, onProgress: opts.onProgress }),
+    opts.onMirrorError,
+  );
   const manifest = image.manifest.manifest;
   const config = image.config as { rootfs?: { diff_ids?: string[] }; os?: string; architecture?: string; variant?: string; created?: string };
   const diffIds = config.rootfs?.diff_ids ?? [];
@@ -87,6 +103,7 @@ export async function pullImage(text: string, opts: PullImageOptions): Promise<I
   }
 
   const pulled = await client.storeManifest(image, content);
+  const extraBlobs = opts.allPlatforms ? await pullOtherPlatforms(client, image.ref, pulled, content, opts.onProgress) : [];
   const record: ImageRecord = {
     id: manifest.config.digest,
     manifestDigest: pulled.manifestDigest,
@@ -96,6 +113,7 @@ export async function pullImage(text: string, opts: PullImageOptions): Promise<I
     ...(config.created ? { created: config.created } : {}),
     pulledAt: new Date().toISOString(),
     size: manifest.layers.reduce((a, l) => a + l.size, 0),
+    ...(extraBlobs.length ? { platformBlobs: extraBlobs } : {}),
   };
   // By digest, docker records no tag; the name is kept with the digest.
   await new ImageStore(opts.dataRoot).save(record, [canonicalReference(ref)]);

@@ -77,7 +77,7 @@ export function orphansOf(record: ImageRecord, remaining: Iterable<ImageRecord>)
 
 /** Every blob an image record keeps alive. */
 export function digestsOf(r: ImageRecord): string[] {
-  return [r.id, r.manifestDigest, ...(r.indexDigest ? [r.indexDigest] : []), ...r.layers.map((l) => l.digest)];
+  return [r.id, r.manifestDigest, ...(r.indexDigest ? [r.indexDigest] : []), ...r.layers.map((l) => l.digest), ...(r.platformBlobs ?? [])];
 }
 
 /** Image ids `image prune` removes: nameless ones (or, with `all`, every one) that no container uses. */

@@ -2,6 +2,7 @@
 // its own config and storage in a temp dir, optionally behind htpasswd auth; plus a tiny
 // push client (monolithic blob upload, manifest PUT) and image builders.
 import { spawnSync } from "node:child_process";
+import { sign as nodeSign } from "node:crypto";
 import type { Subprocess } from "bun";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,7 +52,15 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-export async function startRegistry(opts: { bin: string; htpasswd?: { username: string; password: string } }): Promise<TestRegistry> {
+/** The registry's `auth: token:` settings (see startTokenServer). */
+export interface TokenAuthConfig {
+  realm: string;
+  service: string;
+  issuer: string;
+  rootcertbundle: string;
+}
+
+export async function startRegistry(opts: { bin: string; htpasswd?: { username: string; password: string }; token?: TokenAuthConfig }): Promise<TestRegistry> {
   const root = mkdtempSync(join(tmpdir(), "husk-registry-"));
   const storage = join(root, "storage");
   mkdirSync(storage);
@@ -60,6 +69,10 @@ export async function startRegistry(opts: { bin: string; htpasswd?: { username: 
     const hash = await Bun.password.hash(opts.htpasswd.password, { algorithm: "bcrypt", cost: 5 });
     writeFileSync(join(root, "htpasswd"), `${opts.htpasswd.username}:${hash}\n`);
     authBlock = `auth:\n  htpasswd:\n    realm: husk-test\n    path: ${join(root, "htpasswd")}\n`;
+  }
+  if (opts.token) {
+    const t = opts.token;
+    authBlock = `auth:\n  token:\n    realm: ${t.realm}\n    service: ${t.service}\n    issuer: ${t.issuer}\n    rootcertbundle: ${t.rootcertbundle}\n`;
   }
   let lastErr = "";
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -291,4 +304,72 @@ export function fakeRegistry(opts: FakeRegistryOptions) {
     },
   });
   return { host: `127.0.0.1:${server.port}`, url: `http://127.0.0.1:${server.port}`, requests, stop: () => server.stop(true) };
+}
+
+export interface TokenServer {
+  config: TokenAuthConfig;
+  /** Every token request: the scopes asked for and who asked (undefined: anonymous). */
+  requests: { scopes: string[]; account?: string; granted: boolean }[];
+  stop(): void;
+}
+
+const b64url = (data: Uint8Array | string) => Buffer.from(data).toString("base64url");
+
+/**
+ * A token service of our own for the registry's `auth: token:` mode: it checks Basic
+ * credentials against `users`, and grants a known user every action asked for and an
+ * anonymous caller none. Tokens are JWTs signed RS256 with a key and self-signed
+ * certificate made here with openssl; the certificate rides in the `x5c` header and is the
+ * registry's root bundle, so the registry trusts exactly this server.
+ */
+export function startTokenServer(opts: { users: Record<string, string>; dir: string }): TokenServer {
+  const key = join(opts.dir, "token-key.pem");
+  const cert = join(opts.dir, "token-cert.pem");
+  const r = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=husk-test-token"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`openssl req failed: ${r.stderr}`);
+  const keyPem = readFileSync(key, "utf8");
+  const certDer = readFileSync(cert, "utf8").replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const service = "husk-test-registry";
+  const issuer = "husk-test-token-service";
+  const requests: TokenServer["requests"] = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      const url = new URL(req.url);
+      if (url.pathname !== "/token") return new Response("not found", { status: 404 });
+      const scopes = url.searchParams.getAll("scope");
+      let account: string | undefined;
+      const auth = req.headers.get("authorization");
+      if (auth) {
+        const plain = Buffer.from(auth.replace(/^Basic /i, ""), "base64").toString();
+        const colon = plain.indexOf(":");
+        const user = plain.slice(0, colon);
+        if (colon < 0 || opts.users[user] !== plain.slice(colon + 1)) {
+          requests.push({ scopes, account: user, granted: false });
+          return Response.json({ details: "incorrect username or password" }, { status: 401 });
+        }
+        account = user;
+      }
+      requests.push({ scopes, ...(account ? { account } : {}), granted: true });
+      const access = account
+        ? scopes.map((s) => {
+            const [type, ...rest] = s.split(":");
+            const actions = rest.pop()!.split(",");
+            return { type, name: rest.join(":"), actions };
+          })
+        : [];
+      const now = Math.floor(Date.now() / 1000);
+      const header = b64url(JSON.stringify({ typ: "JWT", alg: "RS256", x5c: [certDer] }));
+      const claims = b64url(JSON.stringify({ iss: issuer, sub: account ?? "", aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: crypto.randomUUID(), access }));
+      const signature = b64url(nodeSign("sha256", Buffer.from(`${header}.${claims}`), keyPem));
+      const token = `${header}.${claims}.${signature}`;
+      return Response.json({ token, access_token: token, expires_in: 300, issued_at: new Date(now * 1000).toISOString() });
+    },
+  });
+  return {
+    config: { realm: `http://127.0.0.1:${server.port}/token`, service, issuer, rootcertbundle: cert },
+    requests,
+    stop: () => server.stop(true),
+  };
 }

@@ -1,9 +1,10 @@
 // Pull progress: on a terminal one line per layer, redrawn in place (bytes, rate, bar);
 // otherwise one plain line each time a layer changes state.
+import type { PushProgress } from "../../image/push.ts";
 import type { PullProgress } from "../../image/registry/client.ts";
 import { humanSize, shortId } from "./base.ts";
 
-type Event = PullProgress | { kind: "unpack"; digest: string; chainId: string };
+type Event = PullProgress | PushProgress | { kind: "unpack"; digest: string; chainId: string };
 
 export class PullProgressPrinter {
   private readonly rows = new Map<string, { status: string; done: number; total: number; started: number }>();
@@ -43,10 +44,10 @@ export class PullProgressPrinter {
     let text = this.drawn ? `\x1b[${this.drawn}A` : "";
     for (const [digest, r] of this.rows) {
       const width = 30;
-      const frac = r.total ? Math.min(1, r.done / r.total) : r.status === "unpacked" || r.status === "exists" ? 1 : 0;
+      const frac = r.total ? Math.min(1, r.done / r.total) : r.status === "unpacked" || r.status === "exists" || r.status === "mounted" ? 1 : 0;
       const bar = `[${"=".repeat(Math.round(frac * width)).padEnd(width)}]`;
       const secs = (Date.now() - r.started) / 1000;
-      const rate = secs > 0 && r.status === "downloading" ? ` ${humanSize(r.done / secs)}/s` : "";
+      const rate = secs > 0 && (r.status === "downloading" || r.status === "uploading") ? ` ${humanSize(r.done / secs)}/s` : "";
       text += `\x1b[2K${shortId(digest)}: ${r.status.padEnd(11)} ${bar} ${humanSize(r.done)}/${humanSize(r.total)}${rate}\n`;
     }
     this.drawn = this.rows.size;

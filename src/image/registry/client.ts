@@ -77,6 +77,13 @@ export interface FetchBlobOptions {
 
 type Ref = string | ImageReference;
 
+export interface RequestExtra {
+  method?: string;
+  body?: Uint8Array | Blob;
+  scope?: string;
+  url?: string;
+}
+
 function toRef(ref: Ref): ImageReference {
   return typeof ref === "string" ? parseReference(ref) : ref;
 }
@@ -114,7 +121,7 @@ async function errorDetail(res: Response): Promise<string> {
   return text.trim().split("\n")[0]?.slice(0, 200) ?? "";
 }
 
-async function httpError(res: Response, what: string): Promise<HuskError> {
+export async function httpError(res: Response, what: string): Promise<HuskError> {
   const detail = await errorDetail(res);
   const hint = STATUS_HINTS[res.status] ?? (res.status >= 500 ? "the registry failed; retry later" : undefined);
   return new HuskError(`${what}: ${res.status}${detail ? ` ${detail}` : res.statusText ? ` ${res.statusText}` : ""}`, hint);
@@ -151,7 +158,7 @@ export class RegistryClient {
     this.fetchFn = opts.fetch ?? fetch;
   }
 
-  private baseUrl(registry: string): string {
+  baseUrl(registry: string): string {
     const host = registryEndpoint(registry);
     return `${this.insecure.has(registry) || this.insecure.has(host) ? "http" : "https"}://${host}`;
   }
@@ -213,17 +220,22 @@ export class RegistryClient {
     return `Bearer ${await pending}`;
   }
 
-  /** A request to the registry with auth; on 401 the challenge is re-read and it is retried once. */
-  private async request(ref: ImageReference, path: string, headers: Record<string, string>, what: string): Promise<Response> {
+  /**
+   * A request to the registry with auth; on 401 the challenge is re-read and it is retried
+   * once. `extra` is for pushes: another method and body (it must be re-sendable), a wider
+   * token scope, or an absolute URL (an upload's Location) instead of a repository path.
+   */
+  async request(ref: ImageReference, path: string, headers: Record<string, string>, what: string, extra: RequestExtra = {}): Promise<Response> {
     const registry = ref.registry;
     if (!this.challenges.has(registry)) await this.ping(registry);
-    const url = `${this.baseUrl(registry)}/v2/${ref.repository}/${path}`;
-    const scope = this.scopeFor(ref);
+    const url = extra.url ?? `${this.baseUrl(registry)}/v2/${ref.repository}/${path}`;
+    const scope = extra.scope ?? this.scopeFor(ref);
+    const init = { ...(extra.method ? { method: extra.method } : {}), ...(extra.body !== undefined ? { body: extra.body } : {}) };
     // The ping's challenge carries no scope; the repository's is ours.
     const ping = this.challenges.get(registry)!;
     const first: Challenge = ping.scheme === "bearer" ? { scheme: "bearer", params: { ...ping.params, scope } } : ping;
     const auth = await this.authorization(registry, scope, first, false);
-    let res = await this.send(registry, url, { headers: { ...headers, ...(auth ? { Authorization: auth } : {}) } }, what);
+    let res = await this.send(registry, url, { ...init, headers: { ...headers, ...(auth ? { Authorization: auth } : {}) } }, what);
     if (res.status !== 401) return res;
     const challenge = parseChallenge(res.headers.get("www-authenticate"));
     if (challenge.scheme === "none") return res;
@@ -232,11 +244,11 @@ export class RegistryClient {
     await res.body?.cancel().catch(() => {});
     if (ping.scheme !== challenge.scheme) this.challenges.set(registry, { scheme: challenge.scheme, params: { ...challenge.params, scope: "" } });
     const retry = await this.authorization(registry, scope, challenge, true);
-    res = await this.send(registry, url, { headers: { ...headers, ...(retry ? { Authorization: retry } : {}) } }, what);
+    res = await this.send(registry, url, { ...init, headers: { ...headers, ...(retry ? { Authorization: retry } : {}) } }, what);
     return res;
   }
 
-  private async authError(res: Response, ref: ImageReference, what: string): Promise<HuskError> {
+  async authError(res: Response, ref: ImageReference, what: string): Promise<HuskError> {
     const err = await httpError(res, what);
     if (res.status === 401) {
       const creds = this.credentials(ref.registry);
