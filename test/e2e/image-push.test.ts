@@ -5,7 +5,7 @@
 // made by skopeo is pulled with --all-platforms and pushed on as the same index.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Of } from "../../src/image/content-store.ts";
 import { chainIds } from "../../src/image/layer-store.ts";
@@ -278,5 +278,12 @@ describe.skipIf(skip)("husk image push, login, logout", () => {
     for (const [platform, img] of [["linux/amd64", amd], ["linux/arm64/v8", arm]] as const) {
       expect((await pullBack(`${basic.host}/multi/app:2`, [creds, "--platform", platform])).id).toBe(sha256Of(img.config));
     }
+
+    // rm takes the other platforms' blobs too, and keeps the layer the 3-layer image shares.
+    const rm = await husk(["image", "rm", "--data-root", data, `${plain.host}/multi/app:1`]);
+    expect(rm.exitCode).toBe(0);
+    const stored = (d: string) => existsSync(join(data, "blobs/sha256", d.slice(7)));
+    for (const d of [arm.manifestDigest, ...arm.blobs.slice(0, 2), amd.manifestDigest, ...amd.blobs.slice(0, 2), sha256Of(index)]) expect(stored(d)).toBe(false);
+    expect(stored(sha256Of(layers3[2]!))).toBe(true);
   });
 });
