@@ -3,3 +3,7 @@ declare module "*/husk-core" {
   const path: string;
   export default path;
 }
+declare module "*/husk_core.node" {
+  const path: string;
+  export default path;
+}
