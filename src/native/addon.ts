@@ -1,7 +1,7 @@
 // Loads husk_core.node. In a compiled husk the addon is an embedded file: it is copied
 // into a memfd and dlopen'ed from /proc/self/fd/N, so loading needs no writable, exec-able
 // /tmp (Bun's own way extracts it to /tmp/.bun-*.node first, which fails on a read-only
-// root or a noexec /tmp). From a source checkout node-gyp-build finds it in build/.
+// root or a noexec /tmp). From a source checkout it is loaded from build/Release/.
 import { closeSync, readFileSync } from "node:fs";
 import embeddedAddon from "../../build/Release/husk_core.node" with { type: "file" };
 import { HuskError } from "../runtime/errors.ts";
@@ -69,8 +69,8 @@ export function addon(): HuskAddon {
   if (isCompiledBinary()) {
     loaded = loadEmbedded();
   } else {
-    const root = new URL("../..", import.meta.url).pathname;
-    loaded = require("node-gyp-build")(root) as HuskAddon;
+    // build/Release/husk_core.node itself (no source path gets baked into a release).
+    loaded = require(embeddedAddon) as HuskAddon;
     loadedVia = "checkout";
   }
   return loaded;
