@@ -1,6 +1,7 @@
 // Release artifacts for linux-x64 and linux-arm64, in one command:
 //
 //   node_modules/.bin/bun packaging/release.ts [--arch x64,arm64] [--out dist/release] [--compress best|fast]
+//   node_modules/.bin/bun packaging/release.ts --arch arm64 --executable-only   # prints its path
 //
 // For each arch: the single executable (C core cross-compiled for arm64 with Debian's
 // gcc-aarch64-linux-gnu; `bun build --compile --target=bun-linux-<arch>`), a tarball
@@ -132,6 +133,12 @@ if (import.meta.main) {
   try {
     const arches = (opt("--arch") ?? ARCHES.map((a) => a.name).join(",")).split(",").map(archByName);
     const out = resolve(opt("--out") ?? join(repo, "dist", "release"));
+    if (args.includes("--executable-only")) {
+      // Just the executables (tests that boot them, e.g. the arm64 VM): one path a line.
+      const info = buildInfo();
+      for (const arch of arches) console.log(buildExecutable(arch, info));
+      process.exit(0);
+    }
     const compression = opt("--compress") ?? "best";
     if (compression !== "best" && compression !== "fast") throw new Error(`--compress must be best or fast, not "${compression}"`);
     release({ arches, out, compression });
