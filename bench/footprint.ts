@@ -31,11 +31,13 @@ function emptyProgram(dir: string): string {
   return join(dir, "empty");
 }
 
-function timed(cmd: string[]): { ms: number; rssKiB: number; code: number | null } {
+function timed(cmd: string[]): { ms: number; rssBytes: number; code: number | null } {
   const t0 = performance.now();
-  const r = Bun.spawnSync(cmd, { stdout: "ignore", stderr: "ignore" });
+  const r = Bun.spawnSync(cmd, { stdout: "ignore", stderr: "ignore", timeout: 20_000 });
   const ms = performance.now() - t0;
-  return { ms, rssKiB: Number(r.resourceUsage?.maxRSS ?? 0), code: r.exitCode };
+  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${r.exitCode ?? r.signalCode}`);
+  // Bun reports getrusage's maxrss in bytes
+  return { ms, rssBytes: Number(r.resourceUsage?.maxRSS ?? 0), code: r.exitCode };
 }
 
 function duBytes(p: string): number {
@@ -84,17 +86,17 @@ try {
     h.push(timed([husk, "--version"]).ms);
     e.push(timed([empty]).ms);
   }
-  const rss = (cmd: string[]) => median(Array.from({ length: 5 }, () => timed(cmd).rssKiB));
+  const rss = (cmd: string[]) => mib(median(Array.from({ length: 5 }, () => timed(cmd).rssBytes)));
   const rows: [string, string][] = [
     ["executable size (husk)", `${huskSize} B (${mib(huskSize)})`],
     ["executable size (empty bun --compile)", `${emptySize} B (${mib(emptySize)})`],
     ["husk over Bun", `${huskSize - emptySize} B (${mib(huskSize - emptySize)}, +${((huskSize / emptySize - 1) * 100).toFixed(1)} %)`],
     [`start: husk --version (median of ${runs})`, `${median(h).toFixed(1)} ms`],
     [`start: empty program (median of ${runs})`, `${median(e).toFixed(1)} ms`],
-    ["peak RSS: husk --version", `${(rss([husk, "--version"]) / 1024).toFixed(1)} MiB`],
-    ["peak RSS: husk oci list", `${(rss([husk, "oci", "--root", tmp, "list"]) / 1024).toFixed(1)} MiB`],
-    ["peak RSS: husk system check", `${(rss([husk, "system", "check"]) / 1024).toFixed(1)} MiB`],
-    ["peak RSS: empty program", `${(rss([empty]) / 1024).toFixed(1)} MiB`],
+    ["peak RSS: husk --version", rss([husk, "--version"])],
+    ["peak RSS: husk oci list", rss([husk, "oci", "--root", tmp, "list"])],
+    ["peak RSS: husk system check", rss([husk, "system", "check"])],
+    ["peak RSS: empty program", rss([empty])],
   ];
   const st = await statePerContainer();
   rows.push(["state dir per container (OCI face)", typeof st === "string" ? st : `${st.bytes} B in ${st.files} entries`]);

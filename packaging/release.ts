@@ -46,10 +46,8 @@ function gzip(text: string): Uint8Array {
 /** The `--help` texts for the man page, from an executable this machine can run. */
 function helpSections(exe: string): { title: string; text: string }[] {
   const help = (args: string[]) => run(`help text: husk ${args.join(" ")}`, exe, args, { cwd: repo, quiet: true });
-  return [
-    { title: "Commands", text: help(["--help"]) },
-    { title: "OCI runtime (husk oci, husk-oci)", text: help(["oci", "--help"]) },
-  ];
+  // `husk --help` lists both faces (the oci verbs too)
+  return [{ title: "Commands", text: help(["--help"]) }];
 }
 
 function packageArch(arch: Arch, exe: string, info: BuildInfo, man: string, out: string, compression: Compression): string[] {
