@@ -26,14 +26,14 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 
 function emptyProgram(dir: string): string {
   writeFileSync(join(dir, "empty.ts"), "");
-  const r = Bun.spawnSync([bun, "build", "--compile", "--minify", "--bytecode", "empty.ts", "--outfile", "empty"], { cwd: dir, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync([bun, "build", "--compile", "--minify", "--bytecode", "empty.ts", "--outfile", "empty"], { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`bun build of the empty program failed: ${r.stderr}`);
   return join(dir, "empty");
 }
 
 function timed(cmd: string[]): { ms: number; rssBytes: number; code: number | null } {
   const t0 = performance.now();
-  const r = Bun.spawnSync(cmd, { stdout: "ignore", stderr: "ignore", timeout: 20_000 });
+  const r = Bun.spawnSync(cmd, { stdin: "ignore", stdout: "ignore", stderr: "ignore", timeout: 20_000 });
   const ms = performance.now() - t0;
   if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${r.exitCode ?? r.signalCode}`);
   // Bun reports getrusage's maxrss in bytes
@@ -58,13 +58,14 @@ async function statePerContainer(): Promise<{ bytes: number; files: number } | s
     makeBundle({ rootfs, dir: bundle, config: ociSpec({ args: ["/bin/sleep", "30"], cgroupsPath: ownCgroupParent("footprint") }) });
     const state = join(root, "state");
     const id = `footprint-${process.pid}`;
-    const c = Bun.spawnSync([husk, "oci", "--root", state, "create", "--bundle", bundle, id], { stdout: "pipe", stderr: "pipe" });
-    if (c.exitCode !== 0) return `create failed: ${c.stderr.toString().trim()}`;
+    // The container inherits create's stdio: no pipes here, or spawnSync waits for it.
+    const c = Bun.spawnSync([husk, "oci", "--root", state, "create", "--bundle", bundle, id], { stdin: "ignore", stdout: "ignore", stderr: "inherit", timeout: 30_000 });
+    if (c.exitCode !== 0) return `husk oci create failed (exit ${c.exitCode}; its message is above)`;
     try {
       const dir = join(state, "containers", id);
       return { bytes: duBytes(dir), files: readdirSync(dir).length };
     } finally {
-      Bun.spawnSync([husk, "oci", "--root", state, "delete", "--force", id]);
+      Bun.spawnSync([husk, "oci", "--root", state, "delete", "--force", id], { stdin: "ignore", stdout: "ignore", stderr: "inherit", timeout: 30_000 });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
