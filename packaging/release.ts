@@ -100,11 +100,11 @@ function packageArch(arch: Arch, exe: string, info: BuildInfo, man: string, out:
   return [tarName, debName, bare];
 }
 
-export function release(opts: { arches: Arch[]; out: string; compression?: Compression }): string[] {
+export async function release(opts: { arches: Arch[]; out: string; compression?: Compression }): Promise<string[]> {
   const info = buildInfo();
   console.error(`release: husk ${info.version} (${info.commit}), SOURCE_DATE_EPOCH=${info.sourceDateEpoch}, arches ${opts.arches.map((a) => a.name).join(", ")}`);
   const exes = new Map<string, string>();
-  for (const arch of opts.arches) exes.set(arch.name, buildExecutable(arch, info));
+  for (const arch of opts.arches) exes.set(arch.name, await buildExecutable(arch, info));
 
   // The man page comes from an executable this machine runs (the help text is the same
   // for every arch); from a checkout build when the host's arch is not being released.
@@ -134,15 +134,17 @@ if (import.meta.main) {
     if (args.includes("--executable-only")) {
       // Just the executables (tests that boot them, e.g. the arm64 VM): one path a line.
       const info = buildInfo();
-      for (const arch of arches) console.log(buildExecutable(arch, info));
+      for (const arch of arches) console.log(await buildExecutable(arch, info));
       process.exit(0);
     }
     const compression = opt("--compress") ?? "best";
     if (compression !== "best" && compression !== "fast") throw new Error(`--compress must be best or fast, not "${compression}"`);
-    release({ arches, out, compression });
+    await release({ arches, out, compression });
     process.stdout.write(readFileSync(join(out, "SHA256SUMS"), "utf8"));
   } catch (e) {
+    const logs = (e as { errors?: unknown[] }).errors;
     console.error(e instanceof Error ? e.message : String(e));
+    if (logs) for (const l of logs) console.error(String(l));
     process.exit(1);
   }
 }

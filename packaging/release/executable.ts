@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Arch } from "./arches.ts";
+import { lazyClipanionContext } from "../clipanion-lazy-context.ts";
 import { run, StepError } from "./run.ts";
 
 export interface BuildInfo {
@@ -25,7 +26,7 @@ export function checkNeeds(arch: Arch): void {
 }
 
 /** Builds the executable for `arch`; returns its path (build/release-<arch>/stage/dist/husk). */
-export function buildExecutable(arch: Arch, info: BuildInfo): string {
+export async function buildExecutable(arch: Arch, info: BuildInfo): Promise<string> {
   checkNeeds(arch);
   const { repo } = info;
   const work = join(repo, "build", `release-${arch.name}`);
@@ -38,27 +39,33 @@ export function buildExecutable(arch: Arch, info: BuildInfo): string {
   if (arch.toolchain) cmakeArgs.push("--arch", arch.name, `--CDCMAKE_TOOLCHAIN_FILE=${join(repo, "core-c", "cmake", arch.toolchain)}`);
   run(`${arch.name}: C core (cmake-js)`, join(repo, "node_modules", ".bin", "cmake-js"), cmakeArgs, { cwd: repo, env, quiet: false });
 
-  // The TypeScript side, as bun sees it from the repo: src/ plus the files it reads.
-  cpSync(join(repo, "src"), join(stage, "src"), { recursive: true });
+  // The TypeScript side, as bun sees it from the repo: src/, the bundled plugins, and
+  // the files they read.
+  for (const d of ["src", "plugins"]) cpSync(join(repo, d), join(stage, d), { recursive: true });
   for (const f of ["package.json", "tsconfig.json"]) cpSync(join(repo, f), join(stage, f));
   symlinkSync(join(repo, "node_modules"), join(stage, "node_modules"));
   mkdirSync(join(stage, "dist"));
-  run(`${arch.name}: single executable (bun build --compile --target=${arch.bunTarget})`, join(repo, "node_modules", ".bin", "bun"), [
-    "build",
-    "--compile",
-    `--target=${arch.bunTarget}`,
-    "--minify",
-    "--bytecode",
-    "--sourcemap=none",
-    // A husk on a server must not pick up a .env or bunfig.toml from whatever directory
-    // it is started in.
-    "--no-compile-autoload-dotenv",
-    "--no-compile-autoload-bunfig",
-    `--define=HUSK_BUILD_VERSION=${JSON.stringify(info.version)}`,
-    `--define=HUSK_BUILD_COMMIT=${JSON.stringify(info.commit)}`,
-    "src/cli/main.ts",
-    "--outfile",
-    "dist/husk", // the name is part of the output: keep it the same for every arch
-  ], { cwd: stage, env });
+  const t0 = performance.now();
+  // Bun.build as packaging/build.ts does it (same plugin, same options), for the arch's target.
+  const result = await Bun.build({
+    entrypoints: [join(stage, "src/cli/main.ts")],
+    compile: {
+      target: arch.bunTarget as Bun.Build.CompileTarget,
+      outfile: join(stage, "dist", "husk"), // the name is part of the output: the same for every arch
+      // A husk on a server must not pick up a .env or bunfig.toml from whatever
+      // directory it is started in.
+      autoloadDotenv: false,
+      autoloadBunfig: false,
+    },
+    minify: true,
+    bytecode: true,
+    sourcemap: "none",
+    define: { HUSK_BUILD_VERSION: JSON.stringify(info.version), HUSK_BUILD_COMMIT: JSON.stringify(info.commit) },
+    plugins: [lazyClipanionContext()],
+  });
+  if (!result.success) {
+    throw new StepError(`release: ${arch.name}: bun build --compile failed:\n${result.logs.map(String).join("\n")}`);
+  }
+  console.error(`release: ${arch.name}: single executable (Bun.build, ${arch.bunTarget}) (${Math.round(performance.now() - t0)} ms)`);
   return join(stage, "dist", "husk");
 }
