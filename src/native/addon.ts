@@ -3,7 +3,9 @@
 // /tmp (Bun's own way extracts it to /tmp/.bun-*.node first, which fails on a read-only
 // root or a noexec /tmp). From a source checkout it is loaded from build/Release/.
 import { closeSync, readFileSync } from "node:fs";
-import embeddedAddon from "../../build/Release/husk_core.node" with { type: "file" };
+// husk_core.addon is husk_core.node under another name (core-c/CMakeLists.txt copies it):
+// a .node import would make Bun load it its own way.
+import embeddedAddon from "../../build/Release/husk_core.addon" with { type: "file" };
 import { HuskError } from "../runtime/errors.ts";
 import { trace } from "../util/trace.ts";
 import { memfdWithContents } from "./memfd.ts";
@@ -69,8 +71,10 @@ export function addon(): HuskAddon {
   if (isCompiledBinary()) {
     loaded = loadEmbedded();
   } else {
-    // build/Release/husk_core.node itself (no source path gets baked into a release).
-    loaded = require(embeddedAddon) as HuskAddon;
+    // build/Release/husk_core.addon itself (no source path gets baked into a release).
+    const mod = { exports: {} as HuskAddon };
+    process.dlopen(mod, embeddedAddon);
+    loaded = mod.exports;
     loadedVia = "checkout";
   }
   return loaded;
@@ -105,7 +109,10 @@ function loadEmbedded(): HuskAddon {
     memfdError = e;
   }
   try {
-    const viaTmp = require(embeddedAddon) as HuskAddon;
+    // Bun extracts an embedded file it is asked to dlopen to $TMPDIR first.
+    const tmpMod = { exports: {} as HuskAddon };
+    process.dlopen(tmpMod, embeddedAddon);
+    const viaTmp = tmpMod.exports;
     loadedVia = "bun-tmp";
     trace(`addon: memfd failed (${String(memfdError)}); loaded through Bun's temp file`);
     return viaTmp;
