@@ -3,3 +3,7 @@ declare module "*/husk-core" {
   const path: string;
   export default path;
 }
+declare module "*/husk_core.addon" {
+  const path: string;
+  export default path;
+}

@@ -5,7 +5,7 @@
 #     or older than package-lock.json / package.json
 #  2. build: node_modules/.bin/bun run build (core-c via cmake-js, then dist/husk)
 #  3. C unit tests: build/tests/test_* print TAP; exit 77 means skipped
-#  4. bun test over test/unit, test/integration, plugins/examples, test/e2e, test/vm (qemu), in that order, one file at a time
+#  4. bun test over test/unit, test/integration, plugins/examples, test/e2e, test/packaging, test/vm (qemu), in that order, one file at a time
 #  5. print "N passed, N failed" and exit non-zero if anything failed
 #
 # Environment knobs:
@@ -139,7 +139,7 @@ done
 
 # ---------------------------------------------------------------- 4. bun test
 # plugins/examples: third-party example plugins with their own tests (docs/plugins.md)
-for dir in test/unit test/integration plugins/examples test/e2e test/vm; do
+for dir in test/unit test/integration plugins/examples test/e2e test/packaging test/vm; do
   [[ -d "$dir" ]] || continue
   mapfile -t files < <(find "$dir" -type f \( -name '*.test.ts' -o -name '*.test.tsx' -o -name '*.test.js' \) | LC_ALL=C sort)
   if [[ -n "${HUSK_TEST_FILTER:-}" ]]; then

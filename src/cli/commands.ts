@@ -62,6 +62,8 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["volume", "inspect"]], load: () => import("./volume/inspect.ts").then((m) => m.VolumeInspectCommand) },
   { paths: [["volume", "rm"], ["volume", "remove"]], load: () => import("./volume/rm.ts").then((m) => m.VolumeRmCommand) },
   { paths: [["volume", "prune"]], load: () => import("./volume/prune.ts").then((m) => m.VolumePruneCommand) },
+  // host (#7)
+  { paths: [["system", "check"]], load: () => import("./system/check.ts").then((m) => m.SystemCheckCommand) },
   // engine face (docker's command line)
   { paths: [["run"], ["container", "run"]], load: () => import("./engine/run.ts").then((m) => m.ContainerRunCommand) },
   { paths: [["create"], ["container", "create"]], load: () => import("./engine/create.ts").then((m) => m.ContainerCreateCommand) },

@@ -1,5 +1,14 @@
-// Loads husk_core.node. In a compiled husk the static require below is what makes
-// `bun build --compile` embed the addon; from a source checkout node-gyp-build finds it.
+// Loads husk_core.node. In a compiled husk the addon is an embedded file: it is copied
+// into a memfd and dlopen'ed from /proc/self/fd/N, so loading needs no writable, exec-able
+// /tmp (Bun's own way extracts it to /tmp/.bun-*.node first, which fails on a read-only
+// root or a noexec /tmp). From a source checkout it is loaded from build/Release/.
+import { closeSync, readFileSync } from "node:fs";
+// husk_core.addon is husk_core.node under another name (core-c/CMakeLists.txt copies it):
+// a .node import would make Bun load it its own way.
+import embeddedAddon from "../../build/Release/husk_core.addon" with { type: "file" };
+import { HuskError } from "../runtime/errors.ts";
+import { trace } from "../util/trace.ts";
+import { memfdWithContents } from "./memfd.ts";
 
 export interface KernelFeatures {
   cgroupMode: "v2" | "hybrid" | "v1" | "none";
@@ -60,10 +69,58 @@ export function isCompiledBinary(): boolean {
 export function addon(): HuskAddon {
   if (loaded) return loaded;
   if (isCompiledBinary()) {
-    loaded = require("../../build/Release/husk_core.node") as HuskAddon;
+    loaded = loadEmbedded();
   } else {
-    const root = new URL("../..", import.meta.url).pathname;
-    loaded = require("node-gyp-build")(root) as HuskAddon;
+    // build/Release/husk_core.addon itself (no source path gets baked into a release).
+    const mod = { exports: {} as HuskAddon };
+    process.dlopen(mod, embeddedAddon);
+    loaded = mod.exports;
+    loadedVia = "checkout";
   }
   return loaded;
+}
+
+export type AddonSource = "memfd" | "bun-tmp" | "checkout";
+let loadedVia: AddonSource | undefined;
+
+/** How the addon was loaded: from a memfd, through Bun's temp file (the fallback where
+ * memfd_create is missing, or HUSK_ADDON_NO_MEMFD=1 is set to test that path), or from a
+ * source checkout. Loads it first when needed. */
+export function addonSource(): AddonSource {
+  addon();
+  return loadedVia!;
+}
+
+function loadEmbedded(): HuskAddon {
+  const mod = { exports: {} as HuskAddon };
+  let memfdError: unknown;
+  try {
+    if (process.env.HUSK_ADDON_NO_MEMFD === "1") throw new Error("memfd disabled by HUSK_ADDON_NO_MEMFD=1");
+    const fd = memfdWithContents("husk_core.node", new Uint8Array(readFileSync(embeddedAddon)));
+    try {
+      process.dlopen(mod, `/proc/self/fd/${fd}`);
+    } finally {
+      closeSync(fd); // the mapping keeps the code; the fd is not needed after dlopen
+    }
+    loadedVia = "memfd";
+    trace("addon: loaded from a memfd");
+    return mod.exports;
+  } catch (e) {
+    memfdError = e;
+  }
+  try {
+    // Bun extracts an embedded file it is asked to dlopen to $TMPDIR first.
+    const tmpMod = { exports: {} as HuskAddon };
+    process.dlopen(tmpMod, embeddedAddon);
+    const viaTmp = tmpMod.exports;
+    loadedVia = "bun-tmp";
+    trace(`addon: memfd failed (${String(memfdError)}); loaded through Bun's temp file`);
+    return viaTmp;
+  } catch (e) {
+    const why = (x: unknown) => (x instanceof Error ? x.message : String(x)).split("\n")[0];
+    throw new HuskError(
+      `loading the embedded addon husk_core.node failed: from a memfd: ${why(memfdError)}; from a temp file: ${why(e)}`,
+      "the kernel needs memfd_create (3.17+), or set TMPDIR to a writable directory not mounted noexec",
+    );
+  }
 }
