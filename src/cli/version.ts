@@ -1,12 +1,18 @@
 import { Command } from "clipanion";
 import { addon } from "../native/addon.ts";
 import { BUILD_INFO } from "../version.ts";
+import { reportError } from "./log.ts";
 
 export class VersionCommand extends Command {
   static override paths = [["--version"], ["-v"], ["version"], ["oci", "--version"], ["oci", "-v"]];
   static override usage = Command.Usage({ description: "print the version, commit and the kernel features husk detected" });
   async execute() {
-    const f = addon().features();
+    let f;
+    try {
+      f = addon().features();
+    } catch (e) {
+      return reportError(e, { format: "text", debug: false }, this.context.stderr);
+    }
     const yes = (b: boolean) => (b ? "yes" : "no");
     this.context.stdout.write(
       [

@@ -216,6 +216,9 @@ describe.skipIf(skip)("create, start, state", () => {
     expect(readFileSync(join(b.out, "marker"), "utf8")).toBe("started\n");
     const s2 = state(b.root, b.id);
     expect(s2).toMatchObject({ id: b.id, pid, status: "running", bundle: b.bundle });
+    // The script wrote "ready" just before `exec sleep`: give the exec a moment under load.
+    const deadline = Date.now() + 5000;
+    while (readFileSync(`/proc/${pid}/cmdline`, "utf8") !== "sleep\x001000\x00" && Date.now() < deadline) Bun.sleepSync(10);
     expect(readFileSync(`/proc/${pid}/cmdline`, "utf8")).toBe("sleep\x001000\x00");
 
     forceDelete(b, [pid]);
