@@ -14,6 +14,8 @@ export interface LinkInfo {
   mtu: number;
   master: number;
   up: boolean;
+  /** the link's MAC address, when it has one */
+  mac?: string;
 }
 
 export interface AddrInfo {
@@ -29,6 +31,8 @@ export interface LinkSpec {
   peerName?: string;
   /** veth: create the peer directly inside this netns (an open fd of its nsfs file). */
   peerNetnsFd?: number;
+  /** veth: the peer's MAC address ("02:42:ac:11:00:02"); omitted: the kernel picks one */
+  peerMac?: string;
   mtu?: number;
   /** bridge name to enslave the new link to */
   master?: string;
