@@ -129,7 +129,13 @@ export function wire(w: Wiring, net: NetworkConfig, req: AttachRequest, hostVeth
       for (const sub of net.subnets) {
         const family = parseCidr(sub.subnet)!.family;
         if (!sub.gateway) continue;
-        c.routeAdd({ family, gateway: sub.gateway });
+        try {
+          c.routeAdd({ family, gateway: sub.gateway });
+        } catch (e) {
+          // A container connected to a second network keeps the default route of its first.
+          if ((e as { code?: string }).code === "EEXIST") continue;
+          throw e;
+        }
         result.routes.push({ dst: family === 4 ? "0.0.0.0/0" : "::/0", gateway: sub.gateway });
       }
   } finally {
