@@ -6,7 +6,9 @@ import type { AttachResult, PortMapping } from "../plugin/api.ts";
 import { connect, disconnect, networkContext, type NetworkContext } from "../network/manager.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { trace } from "../util/trace.ts";
-import { deleteNetns, ensureNetns } from "./container-netns.ts";
+import { Netlink } from "../network/netlink.ts";
+import { deleteNetns } from "./container-netns.ts";
+import { ensureNetnsWithNetlink } from "./network-netns.ts";
 import { macFromIpv4 } from "./flags/network.ts";
 import { addDriverDns, addDriverHosts, writeHosts } from "./network-etc.ts";
 import { resolvePorts } from "./network-ports.ts";
@@ -62,12 +64,22 @@ async function attachOne(ctx: NetworkContext, store: RecordStore, rec: Container
  * Makes the container's netns if it is missing and attaches every network of the record
  * that is not attached (all of them when the netns is new: after a reboot the drivers
  * first drop what they still hold for it). Writes the record and the /etc files.
- * Call with the container's lock held. Returns the record as written.
+ * Call with the container's lock held. Returns the record as written (with write: false,
+ * as changed: the caller writes it).
  */
-export async function attachContainerNetworks(store: RecordStore, rec: ContainerRecord): Promise<ContainerRecord> {
+export async function attachContainerNetworks(store: RecordStore, rec: ContainerRecord, opts: { write?: boolean } = {}): Promise<ContainerRecord> {
   if (rec.network?.sandbox !== "new") return rec;
   const paths = store.paths(rec.id);
-  const fresh = ensureNetns(paths.netns);
+  const fresh = ensureNetnsWithNetlink(paths.netns);
+  try {
+    return await attachPending(store, rec, fresh, opts);
+  } finally {
+    Netlink.release(paths.netns);
+  }
+}
+
+async function attachPending(store: RecordStore, rec: ContainerRecord, fresh: boolean, opts: { write?: boolean }): Promise<ContainerRecord> {
+  const paths = store.paths(rec.id);
   const pending = Object.entries(rec.networks ?? {}).filter(([, ep]) => fresh || !ep.EndpointID);
   if (!pending.length) return rec;
   const ctx = networkContext(store.roots.root, store.roots.dataRoot);
@@ -83,7 +95,7 @@ export async function attachContainerNetworks(store: RecordStore, rec: Container
     }
     writeHosts(paths.etcFile("hosts"), rec);
     addDriverDns(paths.etcFile("resolv.conf"), rec, results);
-    store.write(rec);
+    if (opts.write !== false) store.write(rec);
     return rec;
   } catch (e) {
     for (const name of done.reverse()) {

@@ -58,7 +58,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     if (!opts.justCreated) mountSnapshot(rec.snapshot);
     trace("engine start: snapshot mounted");
     const mode = rec.hostConfig.NetworkMode;
-    if (rec.network) rec = await attachContainerNetworks(store, rec);
+    if (rec.network) rec = await attachContainerNetworks(store, rec, { write: false }); // written below
     else if (mode === "none") ensureNetns(paths.netns); // a record from before networks were attached
     const spec = loadSpec(paths.config);
     if (mode.startsWith("container:")) {
