@@ -39,6 +39,8 @@ export function networkSettings(flags: NetworkFlags, choice: NetworkChoice, imag
   // docker drops published ports with --network host (the ports are the host's already).
   if (choice.mode === "host") ports = {};
   else if (Object.keys(ports).length) needsOwn(publishes.length ? "--publish" : "--publish-all", publishes[0] ?? "true");
+  const v6 = Object.values(ports).flat().find((b) => b.HostIp.includes(":"));
+  if (v6) throw badValue("--publish", v6.HostIp, "husk publishes ports on IPv4 host addresses only");
   const ip = flags.ip === undefined ? undefined : parseStaticIp("--ip", flags.ip);
   const ip6 = flags.ip6 === undefined ? undefined : parseStaticIp("--ip6", flags.ip6);
   if (ip) needsOwn("--ip", ip);

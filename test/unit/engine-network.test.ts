@@ -57,6 +57,7 @@ describe("other network flags", () => {
     rejects(() => containerSettings({ network: "container:x", ip: "10.0.0.1" }, {}, "bb", []), /--ip/);
     rejects(() => containerSettings({ ip: "10.0.0.1" }, {}, "bb", []), /a static address needs a user-defined network/);
     expect(containerSettings({ network: "host", publish: ["80"] }, {}, "bb", []).hostConfig.PortBindings).toEqual({});
+    rejects(() => containerSettings({ publish: ["[::1]:8080:80"] }, {}, "bb", []), /IPv4 host addresses only/);
   });
 });
 
