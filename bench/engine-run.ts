@@ -1,6 +1,11 @@
 // `husk run --rm --network none IMAGE true` beside `podman run --rm --network none` with
-// crun and with runc, side by side in one process, ratios printed; then one traced husk
-// run to show where its time goes.
+// crun and with runc, and the same on each one's default network (husk's bridge husk0,
+// podman's netavark bridge), side by side in one process, ratios printed; then traced husk
+// runs to show where its time goes.
+//
+// The default-network cases run inside a network namespace made for the bench
+// (nsenter --net), for husk and podman alike, so neither bridge nor firewall rules land
+// in the host's namespace; the nsenter cost ("nsenter") is measured and subtracted.
 //
 //   sudo node_modules/.bin/bun bench/engine-run.ts [--runs N (15)] [--warmup N (2)] [--husk dist/husk]
 //
@@ -42,7 +47,11 @@ const sh = (cmd: string[]) => {
 const podman = (runtime: string) => [
   "podman", "--root", `${store}/root`, "--runroot", `${store}/run`, "--runtime", runtime, "--cgroup-manager=cgroupfs", "--events-backend=file",
 ];
-const podmanRun = (runtime: string) => [...podman(runtime), "run", "--rm", "--network", "none", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000", IMAGE, "true"];
+const podmanRun = (runtime: string, net = ["--network", "none"]) => [...podman(runtime), "run", "--rm", ...net, "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000", IMAGE, "true"];
+const netnsName = `husk-test-${process.pid}-bench-net`;
+sh(["ip", "netns", "add", netnsName]);
+sh(["ip", "netns", "exec", netnsName, "ip", "link", "set", "lo", "up"]);
+const inNetns = (cmd: string[]) => ["nsenter", `--net=/run/netns/${netnsName}`, "--", ...cmd];
 
 // ---- set-up: the same image for everyone
 const rootfs = await ensureBusyboxRootfs();
@@ -56,10 +65,14 @@ if (havePodman) sh([...podman("runc"), "import", join(work, "bb.tar"), IMAGE]);
 interface Row { name: string; cmd: string[]; samples: number[]; error?: string }
 const rows: Row[] = [
   { name: "husk", cmd: [husk, "run", "--root", root, "--data-root", dataRoot, "--rm", "--network", "none", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "true"], samples: [] },
+  { name: "husk bridge", cmd: inNetns([husk, "run", "--root", root, "--data-root", dataRoot, "--rm", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "true"]), samples: [] },
+  { name: "nsenter", cmd: inNetns(["true"]), samples: [] },
   ...(havePodman
     ? [
         { name: "podman+crun", cmd: inPrivateCgroupView(podmanRun("crun")), samples: [] },
         { name: "podman+runc", cmd: podmanRun("runc"), samples: [] },
+        { name: "podman+crun bridge", cmd: inNetns(inPrivateCgroupView(podmanRun("crun", []))), samples: [] },
+        { name: "podman+runc bridge", cmd: inNetns(podmanRun("runc", [])), samples: [] },
         { name: "wrapper", cmd: inPrivateCgroupView(["true"]), samples: [] },
       ]
     : []),
@@ -88,28 +101,43 @@ const median = (xs: number[]) => {
 };
 const med = new Map(rows.map((r) => [r.name, median(r.samples)]));
 const wrapper = med.get("wrapper") ?? 0;
+const nsenter = med.get("nsenter") ?? 0;
 if (med.has("podman+crun")) med.set("podman+crun (net)", med.get("podman+crun")! - wrapper);
+if (med.has("podman+crun bridge")) med.set("podman+crun bridge (net)", med.get("podman+crun bridge")! - wrapper - nsenter);
+if (med.has("podman+runc bridge")) med.set("podman+runc bridge (net)", med.get("podman+runc bridge")! - nsenter);
+med.set("husk bridge (net)", med.get("husk bridge")! - nsenter);
 console.log("contender            n   median ms   min ms");
 for (const r of rows) {
   if (r.error && !r.samples.length) console.log(`${r.name.padEnd(20)} failed: ${r.error}`);
   else console.log(`${r.name.padEnd(20)} ${String(r.samples.length).padStart(2)}  ${med.get(r.name)!.toFixed(1).padStart(9)}  ${Math.min(...r.samples).toFixed(1).padStart(7)}`);
 }
-if (med.has("podman+crun (net)")) console.log(`${"podman+crun (net)".padEnd(20)}     ${med.get("podman+crun (net)")!.toFixed(1).padStart(9)}`);
+for (const k of ["podman+crun (net)", "husk bridge (net)", "podman+crun bridge (net)", "podman+runc bridge (net)"])
+  if (med.has(k)) console.log(`${k.padEnd(24)} ${med.get(k)!.toFixed(1).padStart(9)}`);
 const h = med.get("husk")!;
+console.log("--network none:");
 for (const peer of ["podman+crun (net)", "podman+runc"])
-  if (med.has(peer)) console.log(`husk / ${peer}: ${(h / med.get(peer)!).toFixed(3)}x`);
+  if (med.has(peer)) console.log(`  husk / ${peer}: ${(h / med.get(peer)!).toFixed(3)}x`);
+console.log("default network (husk bridge vs podman's bridge):");
+const hb = med.get("husk bridge (net)")!;
+for (const peer of ["podman+crun bridge (net)", "podman+runc bridge (net)"])
+  if (med.has(peer)) console.log(`  husk / ${peer}: ${(hb / med.get(peer)!).toFixed(3)}x`);
 console.log("target: husk <= 0.2x podman+crun (aim 0.1x)");
 
-// ---- where husk's time goes: one traced run
-const traced = Bun.spawnSync([...rows[0]!.cmd.slice(0, 2), "--debug", ...rows[0]!.cmd.slice(2)], { stdout: "pipe", stderr: "pipe", env: { ...process.env, HUSK_TRACE: "1" } });
-console.log("\none traced husk run (ms since process start):");
-for (const l of traced.stderr.toString().split("\n")) if (l.startsWith("husk-trace")) console.log(`  ${l}`);
+// ---- where husk's time goes: one traced run per network
+for (const row of rows.slice(0, 2)) {
+  const at = row.cmd.indexOf("run") + 1;
+  const traced = Bun.spawnSync([...row.cmd.slice(0, at), "--debug", ...row.cmd.slice(at)], { stdout: "pipe", stderr: "pipe", env: { ...process.env, HUSK_TRACE: "1" } });
+  console.log(`\none traced ${row.name} run (ms since process start):`);
+  for (const l of traced.stderr.toString().split("\n")) if (l.startsWith("husk-trace")) console.log(`  ${l}`);
+}
 
 // ---- clean-up and leak check
 if (havePodman) Bun.spawnSync([...podman("runc"), "rmi", "-af"]);
 Bun.spawnSync(["sh", "-c", `grep -o ' ${store}[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]);
 rmSync(work, { recursive: true, force: true });
 rmSync(root, { recursive: true, force: true });
+// The bridges (husk0, podman0), their veths and firewall rules go with the namespace.
+Bun.spawnSync(["ip", "netns", "del", netnsName]);
 removeTestCgroups(cgName);
 // podman (cgroupfs manager) leaves an empty libpod_parent/conmon tree in each hierarchy.
 for (const l of findLeaks(snapshot, { paths: [work] }).sort().reverse()) {

@@ -4,6 +4,7 @@
  * namespaces. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -130,6 +131,11 @@ static napi_value link_obj(napi_env env, const struct husk_link *l) {
   napi_set_named_property(env, o, "mtu", husk_napi_int(env, l->mtu));
   napi_set_named_property(env, o, "master", husk_napi_int(env, l->master));
   napi_set_named_property(env, o, "up", husk_napi_bool(env, (l->flags & IFF_UP) != 0));
+  if (l->has_mac) {
+    char mac[18];
+    snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+    napi_set_named_property(env, o, "mac", husk_napi_string(env, mac));
+  }
   return o;
 }
 
@@ -143,7 +149,7 @@ static int master_index(int fd, const char *name, int *out, husk_error_t *err) {
   return 0;
 }
 
-/* linkAdd(fd, {name, kind, peerName?, peerNetnsFd?, mtu?, master?, netnsFd?}) */
+/* linkAdd(fd, {name, kind, peerName?, peerNetnsFd?, peerMac?, mtu?, master?, netnsFd?}) */
 static napi_value js_link_add(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd, bad = 0;
@@ -151,6 +157,8 @@ static napi_value js_link_add(napi_env env, napi_callback_info info) {
   struct husk_link_spec s = {.peer_netns_fd = -1, .netns_fd = -1};
   char *name = prop_str(env, argv[1], "name", &bad), *kind = prop_str(env, argv[1], "kind", &bad);
   char *peer = prop_str(env, argv[1], "peerName", &bad), *master = prop_str(env, argv[1], "master", &bad);
+  char *peer_mac = prop_str(env, argv[1], "peerMac", &bad);
+  unsigned char mac[6];
   napi_value result = NULL;
   if (bad || prop_int(env, argv[1], "peerNetnsFd", &s.peer_netns_fd) < 0 || prop_int(env, argv[1], "mtu", &s.mtu) < 0 ||
       prop_int(env, argv[1], "netnsFd", &s.netns_fd) < 0)
@@ -162,6 +170,13 @@ static napi_value js_link_add(napi_env env, napi_callback_info info) {
   s.name = name;
   s.kind = kind;
   s.peer_name = peer;
+  if (peer_mac) {
+    if (husk_parse_mac(peer_mac, mac) < 0) {
+      napi_throw_type_error(env, NULL, "linkAdd: peerMac must look like 02:42:ac:11:00:02");
+      goto out;
+    }
+    s.peer_mac = mac;
+  }
   husk_error_t err;
   husk_error_clear(&err);
   if (master_index(fd, master, &s.master, &err) < 0 || husk_link_add(fd, &s, &err) < 0) {
@@ -170,7 +185,7 @@ static napi_value js_link_add(napi_env env, napi_callback_info info) {
   }
   result = husk_napi_undefined(env);
 out:
-  free(name); free(kind); free(peer); free(master);
+  free(name); free(kind); free(peer); free(master); free(peer_mac);
   return result;
 }
 

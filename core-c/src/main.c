@@ -44,13 +44,14 @@ static const char *arg_str(int argc, char **argv, const char *name, const char *
 static int netns_mode(int argc, char **argv) {
   int result_fd = arg_int(argc, argv, "--result-fd", -1);
   if (argc < 4 || (strcmp(argv[2], "add") != 0 && strcmp(argv[2], "del") != 0) || argv[3][0] != '/') {
-    fprintf(stderr, "husk-core: usage: netns add|del ABSOLUTE-PATH [--result-fd N]\n");
+    fprintf(stderr, "husk-core: usage: netns add|del ABSOLUTE-PATH [--result-fd N] [--sock-fd N (add: send a netlink socket of the new netns)]\n");
     return 2;
   }
   husk_error_t err;
   husk_error_clear(&err);
   err.stage = ST_PREPARE;
-  int ret = strcmp(argv[2], "add") == 0 ? husk_netns_add(argv[3], &err) : husk_netns_del(argv[3], &err);
+  int sock_fd = arg_int(argc, argv, "--sock-fd", -1);
+  int ret = strcmp(argv[2], "add") == 0 ? husk_netns_add_with_netlink(argv[3], sock_fd, &err) : husk_netns_del(argv[3], &err);
   if (ret == 0) return 0;
   if (result_fd >= 0) {
     husk_result_init(result_fd);

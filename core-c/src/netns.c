@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "netlink/nl.h"
+#include "netns_tools.h"
 
 static int loopback_up(husk_error_t *err) {
   cleanup_fd int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -28,15 +30,24 @@ static int loopback_up(husk_error_t *err) {
 
 /* In a child (our own namespaces stay as they are): unshare, lo up, bind the new
  * namespace onto path in the host's mount namespace (only the network one changed). */
-static int child_add(const char *path, husk_error_t *err) {
+static int child_add(const char *path, int sock_fd, husk_error_t *err) {
   if (unshare(CLONE_NEWNET) < 0) return husk_fail_errno(err, path, "unshare network namespace");
   int ret = loopback_up(err);
   if (ret < 0) return ret;
   if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0) return husk_fail_errno(err, path, "bind-mount network namespace");
+  if (sock_fd >= 0) {
+    cleanup_fd int nl = husk_nl_open(err);
+    if (nl < 0) return nl;
+    return husk_send_fd(sock_fd, nl, err);
+  }
   return 0;
 }
 
 int husk_netns_add(const char *path, husk_error_t *err) {
+  return husk_netns_add_with_netlink(path, -1, err);
+}
+
+int husk_netns_add_with_netlink(const char *path, int sock_fd, husk_error_t *err) {
   int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
   if (fd < 0) return husk_fail_errno(err, path, "create network namespace file");
   close(fd);
@@ -59,7 +70,7 @@ int husk_netns_add(const char *path, husk_error_t *err) {
     close(p[0]);
     husk_error_t cerr;
     husk_error_clear(&cerr);
-    if (child_add(path, &cerr) < 0) {
+    if (child_add(path, sock_fd, &cerr) < 0) {
       if (write(p[1], &cerr, sizeof(cerr)) < 0) _exit(2);
       _exit(1);
     }

@@ -5,6 +5,9 @@
  * mount of its nsfs inode on PATH (an empty file, created). The engine then joins it by
  * path, and network drivers attach to it before the container exists. */
 int husk_netns_add(const char *path, husk_error_t *err);
+/* The same, and a NETLINK_ROUTE socket opened inside the new namespace is sent over
+ * sock_fd (SCM_RIGHTS), so the caller can attach networks without another helper run. */
+int husk_netns_add_with_netlink(const char *path, int sock_fd, husk_error_t *err);
 /* `husk-core netns del PATH`: detach the mount and remove the file. Idempotent. */
 int husk_netns_del(const char *path, husk_error_t *err);
 #endif

@@ -43,5 +43,9 @@ int main(void) {
     ok(husk_link_get(fd, "a-name-that-is-far-too-long", &lo, &err) == -EINVAL, "over-long names are refused");
     close(fd);
   }
+  unsigned char mac[6];
+  ok(husk_parse_mac("02:42:ac:1d:00:0a", mac) == 0 && mac[0] == 0x02 && mac[3] == 0x1d && mac[5] == 0x0a, "a MAC address parses");
+  ok(husk_parse_mac("02:42:ac:1d:00", mac) == -EINVAL, "five octets are refused");
+  ok(husk_parse_mac("02:42:ac:1d:00:0a:ff", mac) == -EINVAL, "seven octets are refused");
   return done_testing();
 }

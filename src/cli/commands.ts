@@ -54,6 +54,9 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["network", "inspect"]], load: () => import("./network/inspect.ts").then((m) => m.NetworkInspectCommand) },
   { paths: [["network", "rm"], ["network", "remove"]], load: () => import("./network/rm.ts").then((m) => m.NetworkRmCommand) },
   { paths: [["network", "prune"]], load: () => import("./network/prune.ts").then((m) => m.NetworkPruneCommand) },
+  { paths: [["network", "connect"]], load: () => import("./network/connect.ts").then((m) => m.NetworkConnectCommand) },
+  { paths: [["network", "disconnect"]], load: () => import("./network/disconnect.ts").then((m) => m.NetworkDisconnectCommand) },
+  { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
   { paths: [["plugin", "ls"], ["plugin", "list"]], load: () => import("./plugin/ls.ts").then((m) => m.PluginLsCommand) },
   { paths: [["plugin", "inspect"]], load: () => import("./plugin/inspect.ts").then((m) => m.PluginInspectCommand) },
   // volumes (#6)

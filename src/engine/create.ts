@@ -18,6 +18,9 @@ import { attachVolumes, type AttachedVolumes, releaseVolumes } from "../volume/r
 import { readCatalog } from "../volume/catalog.ts";
 import { engineVolumeContext } from "./volumes.ts";
 import { writeEtcFiles } from "./etc-files.ts";
+import { etcNetworkOf } from "./network-etc.ts";
+import { resolveSandbox } from "./network-sandbox.ts";
+import { ContainerPaths } from "./paths.ts";
 
 export interface CreateRequest {
   image: string;
@@ -45,7 +48,7 @@ export function writeBundleConfig(
     record: rec,
     image: image.config,
     rootfs: rec.snapshot.mergedDir,
-    etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.hostConfig.NetworkMode === "host"),
+    etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec)),
     volumeSource: (n) => {
       const p = volumePaths.get(n);
       if (!p) throw new Error(`internal: volume ${n} was not attached`);
@@ -70,9 +73,15 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
   trace("engine create: image resolved");
   const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
   const id = newContainerId();
+  // The network is looked up before anything is written: an unknown one fails cleanly.
+  const sandbox = await resolveSandbox(new ContainerPaths(store.roots, id), settings).catch((e) => {
+    throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;
+  });
+  trace("engine create: network resolved");
   const draft: ContainerRecord = {
     version: 1, id, name: req.flags.name ?? "", image: image.record.id, imageRef: image.ref, created: new Date().toISOString(),
     ...settings,
+    ...sandbox,
     snapshot: { driver: "overlay", lowerDirs: [], upperDir: "", workDir: "", mergedDir: "" },
   };
   let rec = await store.create(draft, generateName);
@@ -90,7 +99,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     if (anonymous.length) rec.anonymousVolumes = anonymous;
     store.write(rec);
     trace("engine create: volumes mounted");
-    writeBundleConfig(store, rec, image, volumes.hostPaths, rec.hostConfig.NetworkMode === "none" ? store.paths(id).netns : undefined);
+    writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
     trace("engine create: config.json written");
   } catch (e) {
     if (rec.snapshot.mergedDir) {

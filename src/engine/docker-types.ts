@@ -21,6 +21,7 @@ export interface ContainerConfig {
   Labels: Record<string, string>;
   StopSignal: string;
   StopTimeout?: number;
+  MacAddress?: string;
 }
 
 export interface MountSpec {
@@ -81,4 +82,11 @@ export interface HostConfig {
   UsernsMode: string;
   CgroupParent: string;
   LogConfig: { Type: "json-file" | "k8s-file"; Config: Record<string, string> };
+  // Networks (#6); optional so that older records still read.
+  PortBindings?: Record<string, { HostIp: string; HostPort: string }[]>;
+  PublishAllPorts?: boolean;
+  Dns?: string[];
+  DnsSearch?: string[];
+  DnsOptions?: string[];
+  ExtraHosts?: string[];
 }

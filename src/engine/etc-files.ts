@@ -9,10 +9,23 @@ export interface EtcInput {
   hostNetwork: boolean;
   hostResolv?: string;
   hostHosts?: string;
+  /** --add-host NAME:IP, --dns, --dns-search, --dns-option */
+  net?: EtcNetwork;
+}
+
+export interface EtcNetwork {
+  extraHosts?: string[];
+  dns?: string[];
+  dnsSearch?: string[];
+  dnsOptions?: string[];
 }
 
 export function hostsFile(input: EtcInput): string {
-  if (input.hostNetwork && input.hostHosts !== undefined) return input.hostHosts;
+  const extra = (input.net?.extraHosts ?? []).map((h) => {
+    const colon = h.indexOf(":");
+    return `${h.slice(colon + 1)}\t${h.slice(0, colon)}`;
+  });
+  if (input.hostNetwork && input.hostHosts !== undefined) return extra.length ? `${input.hostHosts.replace(/\n?$/, "\n")}${extra.join("\n")}\n` : input.hostHosts;
   return [
     "127.0.0.1\tlocalhost",
     "::1\tlocalhost ip6-localhost ip6-loopback",
@@ -20,6 +33,7 @@ export function hostsFile(input: EtcInput): string {
     "ff00::0\tip6-mcastprefix",
     "ff02::1\tip6-allnodes",
     "ff02::2\tip6-allrouters",
+    ...extra,
     `127.0.1.1\t${input.hostname}`,
     "",
   ].join("\n");
@@ -29,9 +43,15 @@ export function hostsFile(input: EtcInput): string {
  * unreachable, so those nameserver lines go (docker drops them too). */
 export function resolvConf(input: EtcInput): string {
   const text = input.hostResolv ?? "";
-  if (input.hostNetwork) return text;
-  const kept = text.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
-  return kept.join("\n");
+  const kept = input.hostNetwork ? text.split("\n") : text.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1\s*$)/.test(l));
+  const net = input.net ?? {};
+  if (!net.dns?.length && !net.dnsSearch?.length && !net.dnsOptions?.length) return kept.join("\n");
+  // docker: each of --dns, --dns-search, --dns-option replaces the host's lines of its kind.
+  const lines = (re: RegExp) => kept.filter((l) => re.test(l));
+  const ns = net.dns?.length ? net.dns.map((d) => `nameserver ${d}`) : lines(/^\s*nameserver\s/);
+  const search = net.dnsSearch?.length ? (net.dnsSearch.includes(".") ? [] : [`search ${net.dnsSearch.join(" ")}`]) : lines(/^\s*(search|domain)\s/);
+  const options = net.dnsOptions?.length ? [`options ${net.dnsOptions.join(" ")}`] : lines(/^\s*options\s/);
+  return `${[...search, ...ns, ...options].join("\n")}\n`;
 }
 
 function readOr(path: string): string | undefined {
@@ -43,8 +63,8 @@ function readOr(path: string): string | undefined {
 }
 
 /** Writes the three files; returns the bind mounts (host source, container destination). */
-export function writeEtcFiles(dir: string, hostname: string, hostNetwork: boolean): { source: string; destination: string }[] {
-  const input: EtcInput = { hostname: hostNetwork ? osHostname() : hostname, hostNetwork, hostResolv: readOr("/etc/resolv.conf"), hostHosts: readOr("/etc/hosts") };
+export function writeEtcFiles(dir: string, hostname: string, hostNetwork: boolean, net?: EtcNetwork): { source: string; destination: string }[] {
+  const input: EtcInput = { hostname: hostNetwork ? osHostname() : hostname, hostNetwork, hostResolv: readOr("/etc/resolv.conf"), hostHosts: readOr("/etc/hosts"), net };
   const files: [string, string][] = [
     ["hostname", `${input.hostname}\n`],
     ["hosts", hostsFile(input)],

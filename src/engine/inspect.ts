@@ -1,6 +1,7 @@
 // `husk inspect`: a container as docker prints it (State, Config, HostConfig, Mounts,
 // NetworkSettings, GraphDriver), from the record and the live state.
 import type { LiveState } from "./live-state.ts";
+import { networkSettingsView } from "./network-inspect.ts";
 import type { ContainerPaths } from "./paths.ts";
 import type { ContainerRecord } from "./record.ts";
 
@@ -56,11 +57,7 @@ export function inspectContainer(rec: ContainerRecord, live: LiveState, paths: C
       })),
     ],
     Config: cfg,
-    NetworkSettings: {
-      SandboxKey: rec.network?.netnsPath ?? (hc.NetworkMode === "host" ? "" : paths.netns),
-      Ports: {},
-      Networks: { [hc.NetworkMode.split(":")[0]!]: { NetworkID: "", EndpointID: "", Gateway: "", IPAddress: "", IPPrefixLen: 0, MacAddress: "" } },
-    },
+    NetworkSettings: networkSettingsView(rec, paths),
   };
 }
 

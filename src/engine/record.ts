@@ -3,6 +3,7 @@
 // monitor's status.msgpack and /proc (see container-state.ts).
 import type { SnapshotInfo } from "../storage/snapshot.ts";
 import type { ContainerConfig, HostConfig } from "./docker-types.ts";
+import type { EndpointSettings, SandboxRecord } from "./network-types.ts";
 
 export interface ContainerRecord {
   version: 1;
@@ -16,7 +17,9 @@ export interface ContainerRecord {
   config: ContainerConfig;
   hostConfig: HostConfig;
   snapshot: SnapshotInfo;
-  network?: { driver: string; name: string; netnsPath?: string; attachment?: unknown };
+  network?: SandboxRecord;
+  /** The networks the container is connected to, by network name (src/engine/network-attach.ts). */
+  networks?: Record<string, EndpointSettings>;
   /** The container's cgroup (what `stop` and `rm` clean up when the monitor is gone). */
   cgroup?: { dirs: string[]; v2Dir?: string; created: string[] };
   /** Paths of the named volumes this container created (rm -v removes them). */

@@ -7,6 +7,7 @@ import { removeSnapshot } from "../storage/snapshot.ts";
 import { currentState } from "./container-state.ts";
 import { recordEvent } from "./events.ts";
 import { deleteNetns } from "./container-netns.ts";
+import { detachContainerNetworks } from "./network-attach.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type RecordStore, withContainerLock } from "./record-store.ts";
 import { killNow } from "./stop.ts";
@@ -32,6 +33,7 @@ export async function removeContainer(store: RecordStore, rec: ContainerRecord, 
       if (failed.length) throw new HuskError(`cannot remove container ${rec.name}: its cgroups are busy: ${failed.join(", ")}`, "processes still run in them");
     }
     if (rec.snapshot.mergedDir) removeSnapshot(rec.snapshot);
+    await detachContainerNetworks(store, rec, { netnsGoing: true });
     deleteNetns(paths.netns);
     store.remove(rec.id);
     // After the record: it no longer counts as a user of its anonymous volumes.

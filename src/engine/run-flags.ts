@@ -9,9 +9,11 @@ import { parseLogOpts, parseNetwork, parseRestart, parseStopSignal, parseStopTim
 import { parseCpus, parseCpuset, parseCpuShares, parseDevice, parseMemory, parseMemorySwap, parsePidsLimit, parseUlimit } from "./flags/resources.ts";
 import { effectiveCapabilities, parseSecurityOpts } from "./flags/security.ts";
 import { badValue } from "./flags/bad-value.ts";
+import { type NetworkFlags, networkSettings } from "./network-settings.ts";
+import type { EndpointSettings } from "./network-types.ts";
 
 /** The flags as the CLI received them (strings, as typed). */
-export interface RunFlags {
+export interface RunFlags extends NetworkFlags {
   detach?: boolean;
   rm?: boolean;
   interactive?: boolean;
@@ -54,6 +56,7 @@ export interface RunFlags {
 export interface ContainerSettings {
   config: ContainerConfig;
   hostConfig: HostConfig;
+  networks?: Record<string, EndpointSettings>;
 }
 
 export function containerSettings(flags: RunFlags, image: ImageConfig, imageRef: string, cmd: string[], hostCpus = availableParallelism()): ContainerSettings {
@@ -67,6 +70,7 @@ export function containerSettings(flags: RunFlags, image: ImageConfig, imageRef:
   if (flags.network?.startsWith("container:") || network.mode === "host") {
     if (flags.hostname !== undefined && network.mode !== "host") throw badValue("--hostname", flags.hostname, "conflicts with --network container:...");
   }
+  const net = networkSettings(flags, network, image);
   const memory = parseMemory(flags.memory);
   const mounts: MountSpec[] = [...(flags.mount ?? []).map(parseMountFlag)];
   const binds: string[] = [];
@@ -108,12 +112,13 @@ export function containerSettings(flags: RunFlags, image: ImageConfig, imageRef:
     Labels: { ...(image.Labels ?? {}), ...parseLabels(flags.label ?? []) },
     StopSignal: parseStopSignal(flags.stopSignal, image.StopSignal),
     ...(flags.stopTimeout !== undefined ? { StopTimeout: parseStopTimeout(flags.stopTimeout) } : {}),
+    ...net.config,
   };
   const hostConfig: HostConfig = {
     Binds: binds,
     Mounts: mounts,
     Tmpfs: tmpfs,
-    NetworkMode: network.mode === "container" ? `container:${network.ref}` : network.mode === "ns" ? `ns:${network.path}` : network.mode,
+    NetworkMode: network.mode === "container" ? `container:${network.ref}` : network.mode === "ns" ? `ns:${network.path}` : network.mode === "network" ? network.name : network.mode,
     RestartPolicy: parseRestart(flags.restart),
     AutoRemove: !!flags.rm,
     Privileged: !!flags.privileged,
@@ -134,6 +139,7 @@ export function containerSettings(flags: RunFlags, image: ImageConfig, imageRef:
     UsernsMode: parseUserns(flags.userns),
     CgroupParent: flags.cgroupParent ?? "",
     LogConfig: { Type: "k8s-file", Config: parseLogOpts(flags.logOpt ?? []) },
+    ...net.hostConfig,
   };
-  return { config, hostConfig };
+  return { config, hostConfig, ...(net.networks ? { networks: net.networks } : {}) };
 }

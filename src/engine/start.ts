@@ -20,6 +20,7 @@ import { cachedSeccomp } from "./seccomp-cache.ts";
 import { parseBytes } from "./flags/sizes.ts";
 import { launchMonitor, StartError } from "./monitor-client.ts";
 import { ensureNetns } from "./container-netns.ts";
+import { attachContainerNetworks } from "./network-attach.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type RecordStore, withContainerLock } from "./record-store.ts";
 
@@ -50,14 +51,15 @@ function loadSpec(path: string): Spec {
 export async function startEngineContainer(store: RecordStore, rec0: ContainerRecord, opts: StartOptions): Promise<{ monitorPid: number; pid: number; already?: boolean }> {
   const paths = store.paths(rec0.id);
   const result = await withContainerLock(paths, async (): Promise<{ monitorPid: number; pid: number; already?: boolean }> => {
-    const rec = store.read(rec0.id);
+    let rec = store.read(rec0.id);
     const live = currentState(rec, paths);
     if (live.running || live.status === "paused") return { monitorPid: live.monitorPid, pid: live.pid, already: true };
     if (live.status === "restarting") throw new HuskError(`container ${rec.name} is restarting`, `stop it first ('husk stop ${rec.name}')`, 125);
     if (!opts.justCreated) mountSnapshot(rec.snapshot);
     trace("engine start: snapshot mounted");
     const mode = rec.hostConfig.NetworkMode;
-    if (mode === "none") ensureNetns(paths.netns);
+    if (rec.network) rec = await attachContainerNetworks(store, rec, { write: false }); // written below
+    else if (mode === "none") ensureNetns(paths.netns); // a record from before networks were attached
     const spec = loadSpec(paths.config);
     if (mode.startsWith("container:")) {
       const ns = spec.linux!.namespaces!.find((n) => n.type === "network")!;

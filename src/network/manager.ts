@@ -131,12 +131,12 @@ export async function connect(ctx: NetworkContext, ref: string, req: AttachReque
   }
 }
 
-export async function disconnect(ctx: NetworkContext, ref: string, containerId: string): Promise<void> {
+export async function disconnect(ctx: NetworkContext, ref: string, containerId: string, opts: { netnsGoing?: boolean } = {}): Promise<void> {
   const net = await getNetwork(ctx, ref);
   const driver = await ctx.registry.networkDriver(net.driver);
   const dir = netDir(ctx, net);
   const a = readFile(dir, "attachments", noAttachments).entries[containerId];
-  await driver.detach(net, { containerId, netnsPath: a?.netnsPath, ifname: a?.ifname ?? "eth0" });
+  await driver.detach(net, { containerId, netnsPath: a?.netnsPath, ifname: a?.ifname ?? "eth0", ...(opts.netnsGoing ? { netnsGoing: true } : {}) });
   withLockedFile(dir, "attachments", noAttachments, (s) => void delete s.entries[containerId]);
 }
 

@@ -14,6 +14,8 @@ export interface LinkInfo {
   mtu: number;
   master: number;
   up: boolean;
+  /** the link's MAC address, when it has one */
+  mac?: string;
 }
 
 export interface AddrInfo {
@@ -29,6 +31,8 @@ export interface LinkSpec {
   peerName?: string;
   /** veth: create the peer directly inside this netns (an open fd of its nsfs file). */
   peerNetnsFd?: number;
+  /** veth: the peer's MAC address ("02:42:ac:11:00:02"); omitted: the kernel picks one */
+  peerMac?: string;
   mtu?: number;
   /** bridge name to enslave the new link to */
   master?: string;
@@ -70,7 +74,26 @@ export interface NetlinkOps {
 }
 
 export class Netlink implements NetlinkOps {
-  private constructor(private fd: number) {}
+  /** Sockets already open inside a netns (handed over when husk-core made it), by path. */
+  private static adopted = new Map<string, number>();
+
+  private constructor(
+    private fd: number,
+    private readonly owned = true,
+  ) {}
+
+  /** Keeps `fd` (a socket inside the netns at `netnsPath`) for inNetns(netnsPath), which
+   * then needs no helper run. The socket stays open until release(). */
+  static adopt(netnsPath: string, fd: number): void {
+    Netlink.release(netnsPath);
+    Netlink.adopted.set(netnsPath, fd);
+  }
+
+  static release(netnsPath: string): void {
+    const fd = Netlink.adopted.get(netnsPath);
+    if (fd !== undefined) closeSync(fd);
+    Netlink.adopted.delete(netnsPath);
+  }
 
   /** A socket in this process's own network namespace. */
   static open(): Netlink {
@@ -79,7 +102,8 @@ export class Netlink implements NetlinkOps {
 
   /** A socket inside the network namespace at `netnsPath` (opened there by husk-core). */
   static inNetns(netnsPath: string): Netlink {
-    return new Netlink(openNetlinkIn(netnsPath));
+    const fd = Netlink.adopted.get(netnsPath);
+    return fd !== undefined ? new Netlink(fd, false) : new Netlink(openNetlinkIn(netnsPath));
   }
 
   linkAdd(spec: LinkSpec): void {
@@ -112,7 +136,7 @@ export class Netlink implements NetlinkOps {
     addon().inetConf(this.fd, dev, id, value);
   }
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd >= 0 && this.owned) closeSync(this.fd);
     this.fd = -1;
   }
   [Symbol.dispose](): void {

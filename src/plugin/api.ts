@@ -137,6 +137,8 @@ export interface AttachRequest {
   /** a static address asked for with --ip / --ip6 */
   ipv4?: string;
   ipv6?: string;
+  /** the MAC address asked for with --mac-address (drivers that make the interface use it) */
+  mac?: string;
 }
 
 export interface InterfaceResult {
@@ -172,6 +174,9 @@ export interface DetachRequest {
   containerId: string;
   netnsPath?: string;
   ifname: string;
+  /** husk removes the container's netns right after this call: links inside it (and a
+   * veth's peer) go with it, so a driver may leave deleting them to the kernel */
+  netnsGoing?: boolean;
 }
 
 /** Where the container's network namespace comes from. */

@@ -197,7 +197,7 @@ describe("errors: one line, docker's exit code, nothing left", () => {
       [["--restart", "sometimes"], /invalid value "sometimes" for --restart/],
       [["-v", "/a:relative"], /for --volume: the container path must be absolute/],
       [["--ulimit", "nofile=9:1"], /soft limit is above the hard limit/],
-      [["--network", "bridge"], /--network bridge: the bridge network driver is not in this husk yet/],
+      [["--network", "nosuchnet"], /network "nosuchnet" not found/],
       [["--cap-add", "CAP_FLY"], /invalid value "CAP_FLY" for --cap-add/],
       [["--pull", "sometimes"], /invalid value "sometimes" for --pull/],
       [["--platform", "linux/s390x"], /this host runs linux\/\w+ only/],

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { isSameLiveProcess, readProcStat } from "../../src/state/proc-stat.ts";
 import { removeTestCgroups } from "../helpers/cgroup.ts";
-import { huskBin } from "../helpers/husk.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
 import { type EngineEnv, engineEnv, IMAGE } from "./support/engine.ts";
 
@@ -27,8 +26,7 @@ afterAll(() => {
 async function parallel(argvs: string[][]): Promise<{ code: number; out: string; err: string }[]> {
   return Promise.all(
     argvs.map(async (args) => {
-      const [verb, ...rest] = args;
-      const p = Bun.spawn([huskBin(), verb!, "--root", env.root, "--data-root", env.dataRoot, ...rest], { stdout: "pipe", stderr: "pipe" });
+      const p = Bun.spawn(env.argv(args), { stdout: "pipe", stderr: "pipe" });
       const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
       return { code, out, err };
     }),

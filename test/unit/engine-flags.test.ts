@@ -94,11 +94,15 @@ describe("policies and security", () => {
     rejects(() => parseRestart("sometimes"), /expected no, on-failure/);
     expect(parseLogOpts(["max-size=1m", "max-file=3"])).toEqual({ "max-size": "1m", "max-file": "3" });
     rejects(() => parseLogOpts(["compress=true"]), /takes max-size=SIZE and max-file=N/);
-    expect(parseNetwork(undefined)).toEqual({ mode: "none" });
+    expect(parseNetwork(undefined)).toEqual({ mode: "network", name: "bridge" });
+    expect(parseNetwork("none")).toEqual({ mode: "none" });
+    expect(parseNetwork("default")).toEqual({ mode: "network", name: "bridge" });
+    expect(parseNetwork("backend")).toEqual({ mode: "network", name: "backend" });
+    expect(parseNetwork("netns:blue")).toEqual({ mode: "network", name: "netns:blue" });
     expect(parseNetwork("container:web")).toEqual({ mode: "container", ref: "web" });
     expect(parseNetwork("ns:/var/run/netns/x")).toEqual({ mode: "ns", path: "/var/run/netns/x" });
-    rejects(() => parseNetwork("bridge"), /bridge network driver is not in this husk yet/);
-    rejects(() => parseNetwork("ns:relative"), /expected none, host/);
+    rejects(() => parseNetwork("ns:relative"), /expected bridge, a network NAME, none, host/);
+    rejects(() => parseNetwork("-bad"), /expected bridge/);
     expect(parseStopSignal("kill", undefined)).toBe("SIGKILL");
     expect(parseStopSignal(undefined, "SIGQUIT")).toBe("SIGQUIT");
     rejects(() => parseStopSignal("SIGNOPE", undefined), /--stop-signal/);
@@ -134,7 +138,8 @@ describe("containerSettings", () => {
     expect(s.hostConfig.NanoCpus).toBe(5e8);
     expect(s.hostConfig.Binds).toEqual(["/h:/c"]);
     expect(s.hostConfig.Mounts.map((m) => m.Target)).toEqual(["/c", "/anon"]);
-    expect(s.hostConfig.NetworkMode).toBe("none");
+    expect(s.hostConfig.NetworkMode).toBe("bridge");
+    expect(s.networks).toEqual({ bridge: expect.objectContaining({ Interface: "eth0", Aliases: [], IPAMConfig: {} }) });
   });
   test("--entrypoint drops the image's Cmd; a command replaces it", () => {
     expect(containerSettings({ entrypoint: "/bin/sh" }, image, "x", []).config.Cmd).toBeNull();

@@ -3,7 +3,6 @@ import { describe, expect, test } from "bun:test";
 import { resolveInRoot, tarEntryParts, type InRootFs } from "../../src/engine/cp/in-root.ts";
 import { eventLine, eventMatches, formatEvent, parseEventFilters, parseEventLine } from "../../src/engine/events-view.ts";
 import { renderGoTemplate } from "../../src/engine/go-template.ts";
-import { portLines } from "../../src/engine/ports.ts";
 import { binarySize, cpuPercent, decimalSize, effectiveLimit, memoryWithoutCache, parseNetDev } from "../../src/engine/stats.ts";
 import { cpuTime, filterPsOutput, ttyName } from "../../src/engine/top.ts";
 
@@ -73,11 +72,5 @@ describe("stats, top, port helpers", () => {
     const { titles, rows } = filterPsOutput("  PID COMMAND\n    1 init\n   42 sleep 10\n", new Set([42]));
     expect(titles).toEqual(["PID", "COMMAND"]);
     expect(rows).toEqual([["42", "sleep 10"]]);
-  });
-  test("port lines", () => {
-    const ports = { "80/tcp": [{ HostIp: "0.0.0.0", HostPort: "8080" }, { HostIp: "::", HostPort: "8080" }], "53/udp": [{ HostIp: "127.0.0.1", HostPort: "5353" }] };
-    expect(portLines(ports, "web")).toEqual(["53/udp -> 127.0.0.1:5353", "80/tcp -> 0.0.0.0:8080", "80/tcp -> [::]:8080"]);
-    expect(portLines(ports, "web", "80")).toEqual(["0.0.0.0:8080", "[::]:8080"]);
-    expect(() => portLines(ports, "web", "81/tcp")).toThrow(/no public port '81\/tcp' published for web/);
   });
 });

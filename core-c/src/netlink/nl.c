@@ -125,6 +125,14 @@ static int nl_dump(int fd, struct husk_nlmsg *m, int (*cb)(struct nlmsghdr *, vo
   }
 }
 
+int husk_parse_mac(const char *text, unsigned char out[6]) {
+  unsigned v[6];
+  char tail;
+  if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6) return -EINVAL;
+  for (int i = 0; i < 6; i++) out[i] = (unsigned char)v[i];
+  return 0;
+}
+
 static int link_index(int fd, const char *name, husk_error_t *err) {
   struct husk_link l;
   int ret = husk_link_get(fd, name, &l, err);
@@ -152,6 +160,7 @@ int husk_link_add(int fd, const struct husk_link_spec *s, husk_error_t *err) {
       if (s->peer_name) r |= put_str(&m, IFLA_IFNAME, s->peer_name);
       if (s->mtu > 0) r |= put_u32(&m, IFLA_MTU, (uint32_t)s->mtu);
       if (s->peer_netns_fd >= 0) r |= put_u32(&m, IFLA_NET_NS_FD, (uint32_t)s->peer_netns_fd);
+      if (s->peer_mac) r |= husk_nl_put(&m, IFLA_ADDRESS, s->peer_mac, 6);
       husk_nl_nest_end(&m, peer);
       husk_nl_nest_end(&m, data);
     } else {
@@ -213,6 +222,12 @@ static void parse_link(struct nlmsghdr *h, struct husk_link *out) {
       case IFLA_IFNAME: snprintf(out->name, sizeof(out->name), "%s", (char *)RTA_DATA(a)); break;
       case IFLA_MTU: out->mtu = (int)*(uint32_t *)RTA_DATA(a); break;
       case IFLA_MASTER: out->master = (int)*(uint32_t *)RTA_DATA(a); break;
+      case IFLA_ADDRESS:
+        if (RTA_PAYLOAD(a) == 6) {
+          memcpy(out->mac, RTA_DATA(a), 6);
+          out->has_mac = 1;
+        }
+        break;
       case IFLA_LINKINFO: {
         int l2 = (int)RTA_PAYLOAD(a);
         for (struct rtattr *b = RTA_DATA(a); RTA_OK(b, l2); b = RTA_NEXT(b, l2))

@@ -28,6 +28,8 @@ struct husk_link {
   int mtu;
   int master;      /* index of the bridge it is enslaved to, 0 if none */
   unsigned flags;  /* IFF_UP, ... */
+  unsigned char mac[6]; /* IFLA_ADDRESS of an Ethernet-like link */
+  int has_mac;
 };
 
 struct husk_addr {
@@ -43,6 +45,7 @@ struct husk_link_spec {
   const char *kind;        /* "veth", "bridge", "dummy" */
   const char *peer_name;   /* veth only */
   int peer_netns_fd;       /* veth only: create the peer directly in this netns (-1: here) */
+  const unsigned char *peer_mac; /* veth only: the peer's MAC address (6 bytes; NULL: random) */
   int mtu;                 /* 0: kernel default */
   int master;              /* bridge index to enslave to (0: none) */
   int netns_fd;            /* -1: here */
@@ -56,6 +59,9 @@ struct husk_link_change {
   int netns_fd;            /* -1 leave */
   const char *new_name;    /* NULL leave */
 };
+
+/* "02:42:ac:11:00:02" into 6 bytes; -EINVAL when malformed. */
+int husk_parse_mac(const char *text, unsigned char out[6]);
 
 /* Socket: opens NETLINK_ROUTE in the caller's netns (O_CLOEXEC). */
 int husk_nl_open(husk_error_t *err);

@@ -11,6 +11,9 @@ import type { Firewall } from "../../../src/network/firewall/types.ts";
 import type { NetlinkOps } from "../../../src/network/netlink.ts";
 import { bridgeOf } from "./setup.ts";
 
+/** 02:42 then the four octets of the IPv4 address (unicast, locally administered). */
+export const macFromIpv4 = (ipv4: string) => ["02", "42", ...ipv4.split(".").map((o) => Number(o).toString(16).padStart(2, "0"))].join(":");
+
 /** vh + 11 hex of (network, container, ifname): stable, so a detach after a crash finds it. */
 export function hostVethName(netId: string, containerId: string, ifname: string): string {
   return `vh${new Bun.CryptoHasher("sha256").update(`${netId}/${containerId}/${ifname}`).digest("hex").slice(0, 11)}`;
@@ -33,11 +36,23 @@ export function dropDead(s: NetworkState, alive: (e: Endpoint) => boolean = (e) 
   return dead;
 }
 
+const sameHostIp = (a?: string, b?: string) => !a || !b || a === "0.0.0.0" || b === "0.0.0.0" || a === b;
+
+/** A host port is published once per network: a second DNAT rule would never match. */
+export function checkPortsFree(s: NetworkState, req: AttachRequest): void {
+  for (const p of req.ports)
+    for (const e of Object.values(s.endpoints))
+      for (const q of e.ports)
+        if (q.hostPort === p.hostPort && q.protocol === p.protocol && sameHostIp(p.hostIp, q.hostIp))
+          throw new Error(`host port ${p.hostPort}/${p.protocol} is already published by container ${e.containerName || e.containerId.slice(0, 12)}`);
+}
+
 /** Leases one address per subnet family and records the endpoint, in one locked update. */
 export function lease(dir: string, net: NetworkConfig, req: AttachRequest, hostVeth: string): Leased {
   return withState(dir, (s) => {
     const reclaimed = dropDead(s);
     if (s.endpoints[req.containerId]) throw new Error(`container ${req.containerId.slice(0, 12)} is already attached`);
+    checkPortsFree(s, req);
     const taken = new Set(Object.keys(s.leases));
     const out: Leased = { reclaimed };
     for (const sub of net.subnets) {
@@ -88,15 +103,17 @@ export interface Wiring {
 export function wire(w: Wiring, net: NetworkConfig, req: AttachRequest, hostVeth: string, ips: Leased, undo: (() => void)[]): AttachResult {
   const { hostNl } = w;
   const bridge = bridgeOf(net);
+  // docker's choice: 02:42 and the IPv4 address, so the MAC is known without asking the netns.
+  const mac = req.mac ?? (ips.ipv4 ? macFromIpv4(ips.ipv4) : undefined);
   const nsfd = openSync(req.netnsPath, "r");
   try {
-    hostNl.linkAdd({ name: hostVeth, kind: "veth", peerName: req.ifname, peerNetnsFd: nsfd, mtu: net.mtu, master: bridge });
+    hostNl.linkAdd({ name: hostVeth, kind: "veth", peerName: req.ifname, peerNetnsFd: nsfd, peerMac: mac, mtu: net.mtu, master: bridge });
   } finally {
     closeSync(nsfd);
   }
   undo.push(() => hostNl.linkDel(hostVeth)); // deleting one end removes both
   hostNl.linkChange(hostVeth, { up: true });
-  const result: AttachResult = { interfaces: [{ name: req.ifname, hostName: hostVeth }], addresses: [], routes: [] };
+  const result: AttachResult = { interfaces: [{ name: req.ifname, hostName: hostVeth, ...(mac ? { mac } : {}) }], addresses: [], routes: [] };
   const c = w.host.netnsNetlink(req.netnsPath);
   try {
     c.linkChange("lo", { up: true });
@@ -112,7 +129,13 @@ export function wire(w: Wiring, net: NetworkConfig, req: AttachRequest, hostVeth
       for (const sub of net.subnets) {
         const family = parseCidr(sub.subnet)!.family;
         if (!sub.gateway) continue;
-        c.routeAdd({ family, gateway: sub.gateway });
+        try {
+          c.routeAdd({ family, gateway: sub.gateway });
+        } catch (e) {
+          // A container connected to a second network keeps the default route of its first.
+          if ((e as { code?: string }).code === "EEXIST") continue;
+          throw e;
+        }
         result.routes.push({ dst: family === 4 ? "0.0.0.0/0" : "::/0", gateway: sub.gateway });
       }
   } finally {

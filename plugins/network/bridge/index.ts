@@ -52,9 +52,9 @@ export function create(host: PluginHost): NetworkDriver {
   };
 
   /** Host-side leftovers of an endpoint: its veth (if the netns still holds it) and its rules. */
-  const cleanHostSide = (net: NetworkConfig, nl: NetlinkOps, fw: () => Firewall, containerId: string, hostVeth: string, ports: boolean) => {
+  const cleanHostSide = (net: NetworkConfig, nl: NetlinkOps | undefined, fw: () => Firewall, containerId: string, hostVeth: string, ports: boolean) => {
     try {
-      nl.linkDel(hostVeth);
+      nl?.linkDel(hostVeth);
     } catch (e) {
       if (!isGone(e)) throw e;
     }
@@ -109,7 +109,12 @@ export function create(host: PluginHost): NetworkDriver {
       const dir = stateDir(net);
       const ep = release(dir, req.containerId);
       const hostVeth = ep?.hostVeth ?? hostVethName(net.id, req.containerId, req.ifname);
-      withHostNl(net, (nl) => cleanHostSide(net, nl, firewallFor(net), req.containerId, hostVeth, ep ? ep.ports.length > 0 : true));
+      const ports = ep ? ep.ports.length > 0 : true;
+      // Deleting a veth waits for the kernel's RCU grace period (tens of ms); when the
+      // container's netns is about to go, its destruction removes the pair in the
+      // background instead.
+      if (req.netnsGoing && ep && netnsAlive(ep.netnsPath)) cleanHostSide(net, undefined, firewallFor(net), req.containerId, hostVeth, ports);
+      else withHostNl(net, (nl) => cleanHostSide(net, nl, firewallFor(net), req.containerId, hostVeth, ports));
       if (ep?.hostsFile) writeBlock(ep.hostsFile, net.name, []);
       refreshHosts(net);
     },

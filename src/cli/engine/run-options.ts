@@ -19,7 +19,17 @@ export abstract class CreateOptionsCommand extends EngineCommand {
   volume = Option.Array("-v,--volume", { description: "HOST:CONTAINER[:ro], NAME:CONTAINER or CONTAINER" });
   mount = Option.Array("--mount", { description: "type=bind|volume|tmpfs,source=..,target=..[,readonly]" });
   tmpfs = Option.Array("--tmpfs", { description: "CONTAINER[:OPTIONS] tmpfs mount" });
-  network = Option.String("--network,--net", { description: "none (default), host, container:NAME, ns:PATH" });
+  network = Option.String("--network,--net", { description: "bridge (default), a network NAME, none, host, container:NAME, ns:PATH, netns:NAME" });
+  publish = Option.Array("-p,--publish", { description: "[IP:][HOST_PORT:]CONTAINER_PORT[/tcp|udp] published on the host" });
+  publishAll = Option.Boolean("-P,--publish-all", { description: "publish every exposed port on a free host port" });
+  ip = Option.String("--ip", { description: "IPv4 address on a user-defined network" });
+  ip6 = Option.String("--ip6", { description: "IPv6 address on a user-defined network" });
+  networkAlias = Option.Array("--network-alias,--alias", { description: "another name of the container on its network" });
+  dns = Option.Array("--dns", { description: "a nameserver for /etc/resolv.conf" });
+  dnsSearch = Option.Array("--dns-search", { description: "a search domain for /etc/resolv.conf" });
+  dnsOption = Option.Array("--dns-option,--dns-opt", { description: "an option for /etc/resolv.conf (ndots:2)" });
+  addHost = Option.Array("--add-host", { description: "NAME:IP line for /etc/hosts" });
+  macAddress = Option.String("--mac-address", { description: "the MAC address of eth0" });
   memory = Option.String("-m,--memory", { description: "memory limit (e.g. 256m)" });
   memorySwap = Option.String("--memory-swap", { description: "memory plus swap limit; -1 for unlimited swap" });
   cpus = Option.String("--cpus", { description: "number of cpus (e.g. 1.5)" });
@@ -55,4 +65,4 @@ export abstract class CreateOptionsCommand extends EngineCommand {
   }
 }
 
-const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "sysctl", "device", "platform", "pull", "cgroupParent", "rm"];
+const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "sysctl", "device", "platform", "pull", "cgroupParent", "rm", "publish", "publishAll", "ip", "ip6", "networkAlias", "dns", "dnsSearch", "dnsOption", "addHost", "macAddress"];

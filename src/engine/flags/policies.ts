@@ -1,6 +1,5 @@
 // Policy flags: --restart, --log-opt, --network, --pull, --platform, --userns,
 // --stop-signal, --stop-timeout.
-import { HuskError } from "../../runtime/errors.ts";
 import { parseSignal } from "../../oci/ops/signals.ts";
 import type { RestartPolicy } from "../docker-types.ts";
 import { badValue } from "./bad-value.ts";
@@ -31,17 +30,25 @@ export function parseLogOpts(items: string[]): Record<string, string> {
   return out;
 }
 
-export type NetworkChoice = { mode: "none" } | { mode: "host" } | { mode: "container"; ref: string } | { mode: "ns"; path: string };
+export type NetworkChoice =
+  | { mode: "none" }
+  | { mode: "host" }
+  | { mode: "container"; ref: string }
+  | { mode: "ns"; path: string }
+  /** a network of the plugin registry: bridge (the default), a user-defined NAME, netns:NAME */
+  | { mode: "network"; name: string };
+
+const NETWORK_REF_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}(:[^\s]+)?$/;
 
 export function parseNetwork(text: string | undefined): NetworkChoice {
-  const t = text ?? "none";
+  const t = text ?? "bridge";
   if (t === "none") return { mode: "none" };
   if (t === "host") return { mode: "host" };
   if (t.startsWith("container:") && t.length > 10) return { mode: "container", ref: t.slice(10) };
   if (t.startsWith("ns:") && t.startsWith("ns:/")) return { mode: "ns", path: t.slice(3) };
-  if (t === "bridge" || t === "default")
-    throw new HuskError('--network bridge: the bridge network driver is not in this husk yet', "use --network none, host, container:ID or ns:PATH", 125);
-  throw badValue("--network", t, "expected none, host, container:NAME|ID or ns:/path/to/netns");
+  if (t === "default") return { mode: "network", name: "bridge" };
+  if (!t.startsWith("ns:") && !t.startsWith("container:") && NETWORK_REF_RE.test(t)) return { mode: "network", name: t };
+  throw badValue("--network", t, "expected bridge, a network NAME, none, host, container:NAME|ID, ns:/path/to/netns or netns:NAME");
 }
 
 export function parsePull(text: string | undefined): "missing" | "always" | "never" {

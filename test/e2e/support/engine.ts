@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs } from "../../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent } from "../../helpers/cgroup.ts";
 import { huskBin, type RunHuskOptions, type RunResult, runSync, tempRoot } from "../../helpers/husk.ts";
+import { type TempNetns, tempNetns } from "../../../src/plugin/testkit.ts";
 
 export const IMAGE = "localhost/husk-e2e/busybox:1";
 
@@ -43,6 +44,11 @@ export interface EngineEnv {
   root: string;
   dataRoot: string;
   cgroupParent: string;
+  /** The network namespace husk runs in: it stands in for the host's, so the default
+   * bridge (husk0), its firewall rules and published ports stay inside the test. */
+  netns: TempNetns;
+  /** The argv that runs `husk <args>` with this suite's roots, inside `netns`. */
+  argv(args: string[]): string[];
   husk(args: string[], opts?: RunHuskOptions): RunResult;
   cleanup(): void;
 }
@@ -53,19 +59,26 @@ export async function engineEnv(name: string, imageConfig: Record<string, unknow
   const dataRoot = mkdtempSync(`/var/tmp/husk-test-${process.pid}-data-`);
   const layout = mkdtempSync(`/var/tmp/husk-test-${process.pid}-layout-`);
   await busyboxLayout(layout, IMAGE, imageConfig);
-  const husk = (args: string[], opts: RunHuskOptions = {}) => {
-    const [verb, ...rest] = args;
-    return runSync([huskBin(), verb!, "--root", root, "--data-root", dataRoot, ...rest], { timeoutMs: 60_000, ...opts });
+  const netns = tempNetns("husk-e");
+  const up = netns.exec(["ip", "link", "set", "lo", "up"]);
+  if (up.exitCode !== 0) throw new Error(`lo up in ${netns.name}: ${up.stderr}`);
+  // nsenter --net only: the mount namespace stays the host's (snapshots, netns files).
+  // The roots go right after the command's path ("run", "network create", ...).
+  const argv = (args: string[]) => {
+    const n = ["network", "image", "container", "plugin", "volume", "system"].includes(args[0]!) ? 2 : 1;
+    return ["nsenter", `--net=${netns.path}`, "--", huskBin(), ...args.slice(0, n), "--root", root, "--data-root", dataRoot, ...args.slice(n)];
   };
+  const husk = (args: string[], opts: RunHuskOptions = {}) => runSync(argv(args), { timeoutMs: 60_000, ...opts });
   const load = runSync([huskBin(), "image", "load", "--data-root", dataRoot, "-i", layout], { timeoutMs: 60_000 });
   rmSync(layout, { recursive: true, force: true });
   if (load.exitCode !== 0) throw new Error(`image load: ${load.stderr}`);
   return {
-    root, dataRoot, cgroupParent: ownCgroupParent(name), husk,
+    root, dataRoot, cgroupParent: ownCgroupParent(name), netns, argv, husk,
     cleanup() {
       // Whatever a failed test left: rm -f every container, then the dirs.
       const ids = husk(["ps", "-aq", "--no-trunc"]).stdout.split("\n").filter(Boolean);
       if (ids.length) husk(["rm", "-fv", ...ids]);
+      netns.remove();
       rmSync(dataRoot, { recursive: true, force: true });
       rmSync(root, { recursive: true, force: true });
     },
