@@ -88,7 +88,6 @@ export const COMMANDS: CommandEntry[] = [
   { paths: [["events"], ["system", "events"]], load: () => import("./engine/events.ts").then((m) => m.SystemEventsCommand) },
   { paths: [["top"], ["container", "top"]], load: () => import("./engine/top.ts").then((m) => m.ContainerTopCommand) },
   { paths: [["stats"], ["container", "stats"]], load: () => import("./engine/stats.ts").then((m) => m.ContainerStatsCommand) },
-  { paths: [["port"], ["container", "port"]], load: () => import("./engine/port.ts").then((m) => m.ContainerPortCommand) },
   { paths: [["cp"], ["container", "cp"]], load: () => import("./engine/cp.ts").then((m) => m.ContainerCpCommand) },
   { paths: [["container", "prune"]], load: () => import("./engine/container-prune.ts").then((m) => m.ContainerPruneCommand) },
   { paths: [["system", "info"], ["info"]], load: () => import("./engine/system-info.ts").then((m) => m.SystemInfoCommand) },
