@@ -1,7 +1,6 @@
 // Error and warning output for the OCI face: stderr always, and --log FILE in text or
 // json (containerd and podman read runc-style JSON lines from it).
 import { appendFileSync } from "node:fs";
-import { SpecError } from "../oci/validate.ts";
 import { HuskError } from "../runtime/errors.ts";
 
 export interface LogTarget {
@@ -23,7 +22,7 @@ export function logLine(target: LogTarget, level: "error" | "warning" | "debug",
 
 /** Prints a failed command's error as one line and returns its exit code. */
 export function reportError(e: unknown, target: LogTarget, stderr: NodeJS.WritableStream): number {
-  const msg = e instanceof HuskError ? e.render() : e instanceof SpecError ? e.message : (e as Error).message ?? String(e);
+  const msg = e instanceof HuskError ? e.render() : (e as Error).message ?? String(e);
   logLine(target, "error", msg, stderr);
   if (target.debug && !(e instanceof HuskError) && e instanceof Error && e.stack) stderr.write(`${e.stack}\n`);
   return e instanceof HuskError ? e.exitCode : 1;

@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { ellipsis, humanDuration, imageHistory } from "../../image/history.ts";
-import { HuskError } from "../../runtime/errors.ts";
+import { checkFormat } from "../table.ts";
 import { humanSize, ImageCommand, shortId } from "./base.ts";
 
 export class ImageHistoryCommand extends ImageCommand {
@@ -20,7 +20,7 @@ export class ImageHistoryCommand extends ImageCommand {
   ref = Option.String();
 
   async run() {
-    if (this.format !== "table" && this.format !== "json") throw new HuskError(`--format "${this.format}": expected table or json`);
+    checkFormat(this.format);
     const record = this.images().resolve(this.ref);
     const config = JSON.parse(this.content().read(record.id).toString());
     const layers = this.layers();

@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { familiarReference, parseReference } from "../../image/reference.ts";
-import { HuskError } from "../../runtime/errors.ts";
+import { checkFormat, printTable } from "../table.ts";
 import { humanSize, ImageCommand, shortId } from "./base.ts";
 
 export class ImageLsCommand extends ImageCommand {
@@ -10,7 +10,7 @@ export class ImageLsCommand extends ImageCommand {
   format = Option.String("--format", "table", { description: "table or json" });
 
   async run() {
-    if (this.format !== "table" && this.format !== "json") throw new HuskError(`--format "${this.format}": expected table or json`);
+    checkFormat(this.format);
     const rows = this.images().list();
     const out = this.context.stdout;
     if (this.quiet) {
@@ -31,7 +31,6 @@ export class ImageLsCommand extends ImageCommand {
         lines.push([repo, tag, shortId(record.id), humanSize(record.size)]);
       }
     }
-    const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-    for (const l of lines) out.write(`${l.map((c, i) => c.padEnd(widths[i]!)).join("   ").trimEnd()}\n`);
+    printTable(out, lines);
   }
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from "clipanion";
 import { BUILTIN_NETWORKS, getNetwork } from "../../network/manager.ts";
-import { checkFormat, NetworkBaseCommand, printTable } from "./base.ts";
+import { checkFormat, printTable } from "../table.ts";
+import { NetworkBaseCommand } from "./base.ts";
 
 export class NetworkLsCommand extends NetworkBaseCommand {
   static override paths = [["network", "ls"], ["network", "list"]];

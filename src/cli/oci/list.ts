@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { stateJson } from "../../oci/ops/status.ts";
-import { HuskError } from "../../runtime/errors.ts";
+import { checkFormat, printTable } from "../table.ts";
 import { OciCommand } from "./base.ts";
 
 export class ListCommand extends OciCommand {
@@ -9,7 +9,7 @@ export class ListCommand extends OciCommand {
   format = Option.String("--format,-f", "table", { description: "table or json" });
   quiet = Option.Boolean("--quiet,-q", false, { description: "only ids" });
   async run() {
-    if (this.format !== "table" && this.format !== "json") throw new HuskError(`--format "${this.format}": expected table or json`);
+    checkFormat(this.format);
     const store = this.store();
     const states = [];
     for (const id of store.list()) {
@@ -24,8 +24,7 @@ export class ListCommand extends OciCommand {
       out.write(`${JSON.stringify(states)}\n`);
     } else {
       const rows = [["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"], ...states.map((s) => [s.id, String(s.pid), s.status, s.bundle, s.created, s.owner || "root"])];
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows) out.write(`${r.map((c, i) => c.padEnd(widths[i]!)).join("   ").trimEnd()}\n`);
+      printTable(out, rows);
     }
   }
 }

@@ -3,6 +3,7 @@ import { Command, Option } from "clipanion";
 import { cgroupPids } from "../../oci/ops/cgroup-cleanup.ts";
 import { containerStatus } from "../../oci/ops/status.ts";
 import { HuskError } from "../../runtime/errors.ts";
+import { checkFormat } from "../table.ts";
 import { OciCommand } from "./base.ts";
 
 export class PsCommand extends OciCommand {
@@ -11,7 +12,7 @@ export class PsCommand extends OciCommand {
   format = Option.String("--format,-f", "table", { description: "table or json" });
   id = Option.String();
   async run() {
-    if (this.format !== "table" && this.format !== "json") throw new HuskError(`--format "${this.format}": expected table or json`);
+    checkFormat(this.format);
     const store = this.store();
     const state = store.read(this.id);
     if (containerStatus(store, state) === "stopped") throw new HuskError(`container "${this.id}" is not running`);

@@ -1,8 +1,8 @@
 import { Command, Option } from "clipanion";
 import { PLUGIN_API_VERSION } from "../../plugin/api.ts";
-import { NetworkBaseCommand } from "../network/base.ts";
+import { PluginBaseCommand } from "./base.ts";
 
-export class PluginInspectCommand extends NetworkBaseCommand {
+export class PluginInspectCommand extends PluginBaseCommand {
   static override paths = [["plugin", "inspect"]];
   static override usage = Command.Usage({ category: "Plugins", description: "print a plugin's manifest and where it was loaded from, as JSON" });
   names = Option.Rest({ required: 1 });

@@ -1,7 +1,8 @@
 import { Command, Option } from "clipanion";
-import { checkFormat, NetworkBaseCommand, printTable } from "../network/base.ts";
+import { checkFormat, printTable } from "../table.ts";
+import { PluginBaseCommand } from "./base.ts";
 
-export class PluginLsCommand extends NetworkBaseCommand {
+export class PluginLsCommand extends PluginBaseCommand {
   static override paths = [["plugin", "ls"], ["plugin", "list"]];
   static override usage = Command.Usage({
     category: "Plugins",

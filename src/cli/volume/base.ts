@@ -1,29 +1,12 @@
-// The base of `husk volume ...`: where state lives, and errors as one line with exit 125.
-import { Command, Option } from "clipanion";
+// The base of `husk volume ...`: the volumes of --root/--data-root, and volume flags.
 import { HuskError } from "../../runtime/errors.ts";
 import { type VolumeContext, volumeContext } from "../../volume/manager.ts";
-import { reportError } from "../log.ts";
+import { RootsCommand } from "../roots-command.ts";
 
-export abstract class VolumeBaseCommand extends Command {
-  root = Option.String("--root", process.env.HUSK_ROOT ?? "/run/husk", { description: "live state (default /run/husk)" });
-  dataRoot = Option.String("--data-root", process.env.HUSK_DATA_ROOT ?? "/var/lib/husk", {
-    description: "where volumes, images and containers live (default /var/lib/husk)",
-  });
-
+export abstract class VolumeBaseCommand extends RootsCommand {
   private ctx?: VolumeContext;
   protected volumes(): VolumeContext {
     return (this.ctx ??= volumeContext(this.root, this.dataRoot));
-  }
-
-  abstract run(): Promise<number | void>;
-
-  async execute(): Promise<number> {
-    try {
-      return (await this.run()) ?? 0;
-    } catch (e) {
-      const code = reportError(e, { format: "text", debug: false }, this.context.stderr);
-      return e instanceof HuskError ? 125 : code;
-    }
   }
 }
 

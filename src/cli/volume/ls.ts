@@ -1,7 +1,7 @@
 import { Command, Option } from "clipanion";
 import { parseVolumeFilters } from "../../volume/filters.ts";
 import { listVolumes } from "../../volume/manager.ts";
-import { printTable } from "../network/base.ts";
+import { printTable } from "../table.ts";
 import { checkFormat, VolumeBaseCommand } from "./base.ts";
 
 export class VolumeLsCommand extends VolumeBaseCommand {
