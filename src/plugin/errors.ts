@@ -21,3 +21,24 @@ export class PluginError extends HuskError {
     return new PluginError(plugin, kind, `${what}: ${msg}`, hint);
   }
 }
+
+/** Runs a driver method so that what it throws names the plugin (the guards' building
+ * block): `call` for methods that may be async, `callSync` for those that must not be. */
+export function pluginCalls(plugin: string, kind: PluginKind) {
+  return {
+    call: async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw PluginError.wrap(plugin, kind, what, e);
+      }
+    },
+    callSync: <T>(what: string, fn: () => T): T => {
+      try {
+        return fn();
+      } catch (e) {
+        throw PluginError.wrap(plugin, kind, what, e);
+      }
+    },
+  };
+}

@@ -1,26 +1,14 @@
 // Wraps a network driver so that every error names the plugin, and a failed attach never
 // leaves a container half attached: husk calls detach after the driver's own undo.
 import type { AttachRequest, NetworkDriver } from "./api.ts";
-import { PluginError } from "./errors.ts";
+import { PluginError, pluginCalls } from "./errors.ts";
+
+export const NETWORK_DRIVER_METHODS = ["createNetwork", "deleteNetwork", "attach", "detach"] as const;
 
 export function guardNetworkDriver(name: string, d: NetworkDriver): NetworkDriver {
-  const call = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw PluginError.wrap(name, "network", what, e);
-    }
-  };
+  const { call, callSync } = pluginCalls(name, "network");
   return {
-    sandbox: d.sandbox
-      ? (net, option) => {
-          try {
-            return d.sandbox!(net, option);
-          } catch (e) {
-            throw PluginError.wrap(name, "network", "sandbox", e);
-          }
-        }
-      : undefined,
+    sandbox: d.sandbox ? (net, option) => callSync("sandbox", () => d.sandbox!(net, option)) : undefined,
     createNetwork: (req) => call(`create network ${req.name}`, () => d.createNetwork(req)),
     deleteNetwork: (net) => call(`delete network ${net.name}`, () => d.deleteNetwork(net)),
     attach: async (net, req: AttachRequest) => {

@@ -6,6 +6,7 @@ import type { NetworkConfig, NetworkDriver, PluginModule } from "../../src/plugi
 import { findPluginFiles } from "../../src/plugin/discovery.ts";
 import { guardNetworkDriver } from "../../src/plugin/guard.ts";
 import { checkApiVersion, toPluginModule } from "../../src/plugin/manifest.ts";
+import { BUNDLED_PLUGINS, type BundledPlugin } from "../../src/plugin/bundled.ts";
 import { PluginRegistry } from "../../src/plugin/registry.ts";
 import { NftablesFirewall } from "../../src/network/firewall/nftables.ts";
 import { IptablesFirewall } from "../../src/network/firewall/iptables.ts";
@@ -90,6 +91,52 @@ describe("registry", () => {
       const reg = new PluginRegistry({ root: "/r", dataRoot: "/d" }, [dir], [mod("a")]);
       await reg.loadExternal();
       expect(reg.problems.map((p) => p.error.message)).toEqual([`network plugin a: ${join(dir, "dup.js")} uses a name already taken by a bundled plugin`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test("each bundled plugin is listed under its manifest's name, in order", async () => {
+    const loaded = await Promise.all(BUNDLED_PLUGINS.map((b) => b.load()));
+    expect(loaded.map((m) => m.manifest.name)).toEqual(BUNDLED_PLUGINS.map((b) => b.name));
+    expect(BUNDLED_PLUGINS.map((b) => b.name)).toEqual(["bridge", "cni", "host", "netns", "none", "local"]);
+  });
+  test("a bundled plugin's module is imported only when it is found or listed", async () => {
+    const loads: string[] = [];
+    const lazy = (name: string, kind: "network" | "volume" = "network", manifestName = name): BundledPlugin => ({
+      name,
+      load: async () => {
+        loads.push(name);
+        return mod(manifestName, kind);
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "husk-unit-"));
+    try {
+      writeFileSync(join(dir, "dup.js"), `export const manifest = { name: "b", kind: "volume", apiVersion: "1.0" }; export function create() { return {}; }`);
+      const reg = new PluginRegistry({ root: "/r", dataRoot: "/d" }, [dir], [lazy("a"), lazy("b", "volume"), lazy("c", "network", "other")]);
+      expect((await reg.find("a")).manifest.name).toBe("a");
+      expect(loads).toEqual(["a"]);
+      await reg.find("a");
+      expect(loads).toEqual(["a"]); // imported once
+      // A disk plugin cannot take a bundled name even before that plugin is imported.
+      await reg.loadExternal();
+      expect(loads).toEqual(["a"]);
+      expect(reg.problems.map((p) => p.error.message)).toEqual([`volume plugin b: ${join(dir, "dup.js")} uses a name already taken by a bundled plugin`]);
+      // A bundled entry whose module says another name is refused, naming both.
+      await expect(reg.find("c")).rejects.toThrow('network plugin c: the bundled plugin\'s manifest says "other"');
+      await expect(reg.list()).rejects.toThrow("network plugin c");
+      expect(loads).toEqual(["a", "c", "b", "c"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  test("listing keeps the bundled order, then plugins from disk", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "husk-unit-"));
+    try {
+      writeFileSync(join(dir, "ext.js"), `export const manifest = { name: "ext", kind: "network", apiVersion: "1.0" }; export function create() { return {}; }`);
+      const lazy = (name: string): BundledPlugin => ({ name, load: async () => mod(name) });
+      const reg = new PluginRegistry({ root: "/r", dataRoot: "/d" }, [dir], [lazy("z"), lazy("y")]);
+      await reg.find("y");
+      expect((await reg.list()).map((e) => `${e.manifest.name} ${e.source}`)).toEqual(["z bundled", "y bundled", `ext ${join(dir, "ext.js")}`]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
