@@ -15,21 +15,19 @@
 // crun 1.8 refuses the hybrid cgroup layout, so podman+crun runs through the
 // private-mount-namespace wrapper; its cost ("wrapper") is measured and subtracted.
 import { existsSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { inPrivateCgroupView, ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
 import { busyboxLayout } from "../test/e2e/support/engine.ts";
+import { median, parseFlags, PODMAN_ULIMITS, podmanCommand, requireRoot, rotated, sh, timeOnce } from "./lib.ts";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
-};
-const runs = Number(opt("--runs", "15"));
-const warmup = Number(opt("--warmup", "2"));
-const husk = resolve(opt("--husk", join(REPO_ROOT, "dist", "husk")));
-if (process.getuid?.() !== 0) throw new Error("engine-run: run as root");
+const { runs, warmup, husk } = parseFlags("engine-run", {
+  runs: { kind: "count", default: 15, min: 1 },
+  warmup: { kind: "count", default: 2 },
+  husk: { kind: "path", default: join(REPO_ROOT, "dist", "husk") },
+});
+requireRoot("engine-run", "containers with namespaces and cgroups");
 
 const IMAGE = "localhost/husk-bench/busybox:1";
 const work = mkdtempSync("/var/tmp/husk-bench-engine-");
@@ -39,15 +37,8 @@ const store = join(work, "podman");
 const cgName = "bench-engine-run";
 const snapshot = snapshotHost({ paths: [work] });
 
-const sh = (cmd: string[]) => {
-  const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr.toString().trim()}`);
-  return r.stdout.toString();
-};
-const podman = (runtime: string) => [
-  "podman", "--root", `${store}/root`, "--runroot", `${store}/run`, "--runtime", runtime, "--cgroup-manager=cgroupfs", "--events-backend=file",
-];
-const podmanRun = (runtime: string, net = ["--network", "none"]) => [...podman(runtime), "run", "--rm", ...net, "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000", IMAGE, "true"];
+const podman = (runtime: string) => podmanCommand(store, runtime);
+const podmanRun = (runtime: string, net = ["--network", "none"]) => [...podman(runtime), "run", "--rm", ...net, ...PODMAN_ULIMITS, IMAGE, "true"];
 const netnsName = `husk-test-${process.pid}-bench-net`;
 sh(["ip", "netns", "add", netnsName]);
 sh(["ip", "netns", "exec", netnsName, "ip", "link", "set", "lo", "up"]);
@@ -78,16 +69,13 @@ const rows: Row[] = [
     : []),
 ];
 const once = (r: Row): number | undefined => {
-  const t0 = performance.now();
-  const p = Bun.spawnSync(r.cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 120_000 });
-  const ms = performance.now() - t0;
-  if (p.exitCode === 0) return ms;
-  r.error = p.stderr.toString().trim().split("\n").slice(-2).join(" | ");
+  const ms = timeOnce(r.cmd, { timeoutMs: 120_000 });
+  if (typeof ms === "number") return ms;
+  r.error = ms;
   return undefined;
 };
 for (let round = 0; round < warmup + runs; round++) {
-  const order = [...rows.slice(round % rows.length), ...rows.slice(0, round % rows.length)];
-  for (const r of order) {
+  for (const r of rotated(rows, round)) {
     if (r.error) continue;
     const ms = once(r);
     if (ms !== undefined && round >= warmup) r.samples.push(ms);
@@ -95,10 +83,6 @@ for (let round = 0; round < warmup + runs; round++) {
 }
 
 // ---- results
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
-};
 const med = new Map(rows.map((r) => [r.name, median(r.samples)]));
 const wrapper = med.get("wrapper") ?? 0;
 const nsenter = med.get("nsenter") ?? 0;

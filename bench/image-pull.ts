@@ -14,113 +14,27 @@
 // See bench/README.md.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
 import { ensureDockerRegistry, pushBlob, pushManifest, startRegistry } from "../test/helpers/registry.ts";
 import { ensureBenchImage } from "./image-pull-fixture.ts";
+import { firstLine, parseFlags, printColumns, requireRoot, rotated, type Stats, stats, stamp, timeOnce } from "./lib.ts";
 
-interface Args {
-  runs: number;
-  warmup: number;
-  husk: string;
-  cache: string;
-  out: string;
-  only?: string[];
-}
-
-function usage(msg?: string): never {
-  if (msg) console.error(`image-pull: ${msg}`);
-  console.error(
-    "usage: bun bench/image-pull.ts [--runs N (5)] [--warmup N (1)] [--husk PATH (dist/husk)] [--cache DIR (.cache/bench)] [--out DIR (bench/results)] [--only husk,skopeo,podman]",
-  );
-  process.exit(2);
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 5, warmup: 1, husk: join(REPO_ROOT, "dist", "husk"), cache: join(REPO_ROOT, ".cache", "bench"), out: join(REPO_ROOT, "bench", "results") };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? "";
-    const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
-    const count = (min: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) usage(`${flag}: ${JSON.stringify(v)} is not an integer >= ${min}`);
-      return n;
-    };
-    switch (flag) {
-      case "--runs":
-        args.runs = count(1);
-        break;
-      case "--warmup":
-        args.warmup = count(0);
-        break;
-      case "--husk":
-        args.husk = resolve(value());
-        break;
-      case "--cache":
-        args.cache = resolve(value());
-        break;
-      case "--out":
-        args.out = resolve(value());
-        break;
-      case "--only":
-        args.only = value().split(",");
-        break;
-      case "-h":
-      case "--help":
-        usage();
-      default:
-        usage(`unknown argument ${JSON.stringify(a)}`);
-    }
-  }
-  return args;
-}
-
-interface Stats {
-  n: number;
-  median: number;
-  mean: number;
-  min: number;
-  max: number;
-  stddev: number;
-}
-
-function stats(samples: number[]): Stats | undefined {
-  if (samples.length === 0) return undefined;
-  const s = [...samples].sort((a, b) => a - b);
-  const n = s.length;
-  const mean = s.reduce((a, b) => a + b, 0) / n;
-  const median = n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-  const stddev = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-  return { n, median, mean, min: s[0]!, max: s[n - 1]!, stddev };
-}
-
-function firstLine(cmd: string[]): string | undefined {
-  try {
-    const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe", timeout: 10_000 });
-    if (r.exitCode !== 0) return undefined;
-    return r.stdout.toString().split("\n")[0]?.trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+const FLAGS = {
+  runs: { kind: "count", default: 5, min: 1 },
+  warmup: { kind: "count", default: 1 },
+  husk: { kind: "path", default: join(REPO_ROOT, "dist", "husk") },
+  cache: { kind: "path", default: join(REPO_ROOT, ".cache", "bench") },
+  out: { kind: "path", default: join(REPO_ROOT, "bench", "results") },
+  only: { kind: "list" },
+} as const;
 
 /** Run once; wall ms, or throw with the tail of stderr. */
-function timeOnce(argv: string[], env?: Record<string, string>): number {
-  const t0 = performance.now();
-  const r = Bun.spawnSync(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 300_000, killSignal: "SIGKILL", env: { ...process.env, ...env } });
-  const ms = performance.now() - t0;
-  if (r.exitCode !== 0) {
-    const err = r.stderr.toString().trim().split("\n").slice(-3).join(" | ");
-    throw new Error(`${argv[0]} exit ${r.exitCode ?? r.signalCode}: ${err || r.stdout.toString().trim() || "(no output)"}`);
-  }
-  return ms;
+function timeOrThrow(argv: string[]): number {
+  const r = timeOnce(argv, { timeoutMs: 300_000 });
+  if (typeof r === "string") throw new Error(r);
+  return r;
 }
 
 /** Mount points below `dir` (podman's overlay driver may leave some): unmounted, deepest first. */
@@ -138,8 +52,8 @@ const SAMPLE_NAMES = ["husk", "skopeo-copy", "umoci-unpack", "skopeo+umoci", "po
 type SampleName = (typeof SAMPLE_NAMES)[number];
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  if (process.getuid?.() !== 0) usage("must run as root (ownership, device nodes and podman's store)");
+  const args = parseFlags("image-pull", FLAGS);
+  requireRoot("image-pull", "ownership, device nodes and podman's store");
   const want = (name: string) => !args.only || args.only.includes(name);
   const have = {
     husk: existsSync(args.husk) ? null : `${args.husk} not found (node_modules/.bin/bun run build)`,
@@ -147,7 +61,10 @@ async function main() {
     podman: Bun.which("podman") ? null : "podman not installed",
   };
   const registryBin = ensureDockerRegistry();
-  if ("skip" in registryBin) usage(registryBin.skip);
+  if ("skip" in registryBin) {
+    console.error(`image-pull: ${registryBin.skip}`);
+    process.exit(2);
+  }
 
   const log = (s: string) => console.error(`image-pull: ${s}`);
   const image = await ensureBenchImage(args.cache, log);
@@ -175,7 +92,7 @@ async function main() {
       runners.push({
         name: "husk",
         run(dir, measure) {
-          const ms = timeOnce([args.husk, "image", "pull", "--data-root", join(dir, "data"), "-q", ref]);
+          const ms = timeOrThrow([args.husk, "image", "pull", "--data-root", join(dir, "data"), "-q", ref]);
           if (measure) samples.husk.push(ms);
         },
       });
@@ -184,8 +101,8 @@ async function main() {
       runners.push({
         name: "skopeo+umoci",
         run(dir, measure) {
-          const copy = timeOnce(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${join(dir, "oci")}:bench`]);
-          const unpack = timeOnce(["umoci", "unpack", "--image", `${join(dir, "oci")}:bench`, join(dir, "bundle")]);
+          const copy = timeOrThrow(["skopeo", "copy", "-q", "--src-tls-verify=false", `docker://${ref}`, `oci:${join(dir, "oci")}:bench`]);
+          const unpack = timeOrThrow(["umoci", "unpack", "--image", `${join(dir, "oci")}:bench`, join(dir, "bundle")]);
           if (measure) {
             samples["skopeo-copy"].push(copy);
             samples["umoci-unpack"].push(unpack);
@@ -199,7 +116,7 @@ async function main() {
         name: "podman",
         run(dir, measure) {
           // A private store; flags from DESIGN.md (cgroupfs, file events).
-          const ms = timeOnce([
+          const ms = timeOrThrow([
             "podman",
             "--root", join(dir, "storage"),
             "--runroot", join(dir, "run"),
@@ -219,8 +136,7 @@ async function main() {
 
     for (let round = 0; round < args.warmup + args.runs; round++) {
       const measure = round >= args.warmup;
-      const rot = round % runners.length;
-      for (const r of [...runners.slice(rot), ...runners.slice(0, rot)]) {
+      for (const r of rotated(runners, round)) {
         if (errors[r.name]) continue;
         const dir = join(work, `round${round}-${r.name.replace("+", "-")}`);
         mkdirSync(dir);
@@ -263,8 +179,7 @@ async function main() {
     const s = st[n];
     if (s) table.push([n, String(s.n), sec(s.median), sec(s.min), sec(s.max), sec(s.stddev), (image.compressedBytes / 1e6 / (s.median / 1000)).toFixed(0)]);
   }
-  const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length)));
-  for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "));
+  printColumns(table);
   for (const [name, why] of Object.entries({ ...have, ...errors })) if (why) console.log(`${name}: missing (${why})`);
   console.log("");
   for (const [k, v] of Object.entries(ratios)) console.log(`${k.padEnd(20)} ${v ? `median ${v.median.toFixed(2)}x  min ${v.min.toFixed(2)}x` : "n/a"}`);
@@ -292,8 +207,7 @@ async function main() {
     leftovers,
   };
   mkdirSync(args.out, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
-  const file = join(args.out, `image-pull-${stamp}.json`);
+  const file = join(args.out, `image-pull-${stamp(started)}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
   console.log(`\nresults: ${file}`);
   if (leftovers.some((l) => !l.includes("(unmounted)"))) process.exit(1);

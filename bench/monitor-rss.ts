@@ -5,19 +5,17 @@
 //
 //   sudo node_modules/.bin/bun bench/monitor-rss.ts [--containers N (5)] [--husk dist/husk]
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { busyboxLayout } from "../test/e2e/support/engine.ts";
+import { median, parseFlags, PODMAN_ULIMITS, podmanCommand, requireRoot, sh } from "./lib.ts";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
-};
-const count = Number(opt("--containers", "5"));
-const husk = resolve(opt("--husk", join(REPO_ROOT, "dist", "husk")));
-if (process.getuid?.() !== 0) throw new Error("monitor-rss: run as root");
+const { containers: count, husk } = parseFlags("monitor-rss", {
+  containers: { kind: "count", default: 5, min: 1 },
+  husk: { kind: "path", default: join(REPO_ROOT, "dist", "husk") },
+});
+requireRoot("monitor-rss", "containers with namespaces and cgroups");
 
 const IMAGE = "localhost/husk-bench/busybox:1";
 const work = mkdtempSync("/var/tmp/husk-bench-rss-");
@@ -26,12 +24,7 @@ const dataRoot = join(work, "husk-data");
 const store = join(work, "podman");
 const cgName = "bench-monitor-rss";
 
-const sh = (cmd: string[]) => {
-  const r = Bun.spawnSync(cmd, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")}: ${r.stderr.toString().trim()}`);
-  return r.stdout.toString();
-};
-const podman = ["podman", "--root", `${store}/root`, "--runroot", `${store}/run`, "--runtime", "runc", "--cgroup-manager=cgroupfs", "--events-backend=file"];
+const podman = podmanCommand(store, "runc");
 const huskCmd = (verb: string, ...rest: string[]) => [husk, verb, "--root", root, "--data-root", dataRoot, ...rest];
 
 /** kB figures of one process: VmRSS from status, Pss from smaps_rollup. */
@@ -59,11 +52,6 @@ function pidsOf(comm: string, marker: string): number[] {
   return out;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
-};
-
 let huskPids: number[] = [];
 let conmonPids: number[] = [];
 try {
@@ -78,7 +66,7 @@ try {
   for (let i = 0; i < count; i++) {
     sh(huskCmd("run", "-d", "--network", "none", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "sleep", "600"));
     if (havePodman)
-      sh([...podman, "run", "-d", "--network", "none", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000", IMAGE, "sleep", "600"]);
+      sh([...podman, "run", "-d", "--network", "none", ...PODMAN_ULIMITS, IMAGE, "sleep", "600"]);
   }
   // Monitors carry the root in their plan, not their argv: find them by their children.
   const containerPids = sh(huskCmd("ps", "-q", "--no-trunc")).split("\n").filter(Boolean)

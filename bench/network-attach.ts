@@ -9,14 +9,14 @@
 // this measures the network share of it.
 import { connect, createNetwork, disconnect, networkContext } from "../src/network/manager.ts";
 import { fakeContainer, tempNetns, tempPaths } from "../src/plugin/testkit.ts";
+import { median, parseFlags } from "./lib.ts";
 
-const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 30) || 30;
+const { runs } = parseFlags("network-attach", { runs: { kind: "count", default: 30, min: 1 } });
 const paths = tempPaths();
 const hostns = tempNetns("husk-b");
 const ctx = networkContext(paths.root, paths.dataRoot);
 await createNetwork(ctx, { name: "bench", driver: "bridge", subnets: [{ subnet: "10.249.0.0/16" }], options: { "com.husk.bridge.host-netns": hostns.path } });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results: Record<string, { attach: number[]; detach: number[] }> = { plain: { attach: [], detach: [] }, "with -p": { attach: [], detach: [] } };
 try {
   for (let i = 0; i < runs + 2; i++) {

@@ -14,18 +14,13 @@ import { addon } from "../src/native/addon.ts";
 import { createSnapshot, removeSnapshot, type SnapshotOptions, unmountSnapshot } from "../src/storage/snapshot.ts";
 import { readMounts } from "../src/storage/mountinfo.ts";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
+import { parseFlags, percentile, requireRoot, rotated } from "./lib.ts";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] ? argv[i + 1]! : def;
-};
-const runs = Number(opt("runs", "40"));
-const outDir = opt("out", join(REPO_ROOT, "bench", "results"));
-if (process.getuid?.() !== 0) {
-  console.error("bench/snapshot.ts needs root (it mounts overlays)");
-  process.exit(1);
-}
+const { runs, out: outDir } = parseFlags("snapshot", {
+  runs: { kind: "count", default: 40, min: 1 },
+  out: { kind: "path", default: join(REPO_ROOT, "bench", "results") },
+});
+requireRoot("snapshot", "it mounts overlays");
 
 // On the root filesystem, where /var/lib/husk lives.
 const base = mkdtempSync(`/var/tmp/husk-test-${process.pid}-bench-snap-`);
@@ -61,10 +56,6 @@ interface Row {
   remove: number[];
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const ms = (x: number) => x.toFixed(2).padStart(7);
 
 let seq = 0;
@@ -111,8 +102,7 @@ for (const n of [1, 10]) {
 for (const r of rows) once(r, all.slice(0, r.layers)); // warm-up
 for (const r of rows) r.create.length = r.unmount.length = r.remove.length = 0;
 for (let i = 0; i < runs; i++) {
-  const order = [...rows.slice(i % rows.length), ...rows.slice(0, i % rows.length)];
-  for (const r of order) once(r, all.slice(0, r.layers));
+  for (const r of rotated(rows, i)) once(r, all.slice(0, r.layers));
 }
 
 console.log(`snapshot create+mount / unmount / remove, ms (median and p90 of ${runs} runs)`);
@@ -120,7 +110,7 @@ console.log(`${"driver".padEnd(20)} layers  create  (p90)  unmount  (p90)   remo
 for (const r of rows) {
   const total = r.create.map((c, i) => c + r.unmount[i]! + r.remove[i]!);
   console.log(
-    `${r.name.padEnd(20)} ${String(r.layers).padStart(6)} ${ms(pct(r.create, 50))} ${ms(pct(r.create, 90))} ${ms(pct(r.unmount, 50))} ${ms(pct(r.unmount, 90))} ${ms(pct(r.remove, 50))} ${ms(pct(r.remove, 90))} ${ms(pct(total, 50))}`,
+    `${r.name.padEnd(20)} ${String(r.layers).padStart(6)} ${ms(percentile(r.create, 50))} ${ms(percentile(r.create, 90))} ${ms(percentile(r.unmount, 50))} ${ms(percentile(r.unmount, 90))} ${ms(percentile(r.remove, 50))} ${ms(percentile(r.remove, 90))} ${ms(percentile(total, 50))}`,
   );
 }
 
@@ -132,7 +122,7 @@ for (let i = 0; i < fsyncRuns; i++) {
   vol.push(fsyncWorkload(all.slice(0, 1), { driver: "overlay", ephemeral: true }, 200));
 }
 console.log(`\nwrite+fsync of 200 x 4 KiB files in the container's tree, ms (median of ${fsyncRuns})`);
-console.log(`overlay ${ms(pct(durable, 50))}   overlay volatile ${ms(pct(vol, 50))}   ratio ${(pct(vol, 50) / pct(durable, 50)).toFixed(2)}`);
+console.log(`overlay ${ms(percentile(durable, 50))}   overlay volatile ${ms(percentile(vol, 50))}   ratio ${(percentile(vol, 50) / percentile(durable, 50)).toFixed(2)}`);
 
 const left = readMounts().filter((m) => m.mountPoint.startsWith(base));
 // Move the tree aside before deleting: this VM is slow to create files soon after a big rm.
