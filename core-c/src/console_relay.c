@@ -13,19 +13,13 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fd_pass.h"
 
 int husk_console_recv_master(int sock, husk_error_t *err) {
-  char name[128], cbuf[CMSG_SPACE(sizeof(int))];
-  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return husk_fail_errno(err, "console", "receive pty master");
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS) return husk_fail(err, EPROTO, "console", "no pty master received");
+  char name[128];
   int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof(int));
+  if (husk_fd_recv(sock, name, sizeof(name), MSG_CMSG_CLOEXEC, &fd) < 0) return husk_fail_errno(err, "console", "receive pty master");
+  if (fd < 0) return husk_fail(err, EPROTO, "console", "no pty master received");
   return fd;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fd_pass.h"
 #include "netlink/nl.h"
 
 int husk_netns_enter(const char *path, husk_error_t *err) {
@@ -20,23 +21,7 @@ int husk_netns_enter(const char *path, husk_error_t *err) {
 }
 
 int husk_send_fd(int sock, int fd, husk_error_t *err) {
-  char byte = 'F';
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } ctl;
-  memset(&ctl, 0, sizeof(ctl));
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  ssize_t n;
-  do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return husk_fail_errno(err, "", "sendmsg SCM_RIGHTS");
+  if (husk_fd_send(sock, fd, "F", 1) < 0) return husk_fail_errno(err, "", "sendmsg SCM_RIGHTS");
   return 0;
 }
 

@@ -10,24 +10,8 @@
 #include <unistd.h>
 
 #include "../cleanup.h"
+#include "../fd_pass.h"
 #include "child.h"
-
-static int send_fd(int sock, int fd, const char *name, husk_error_t *err) {
-  char cbuf[CMSG_SPACE(sizeof(int))];
-  memset(cbuf, 0, sizeof(cbuf));
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof(int));
-  ssize_t n;
-  do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return husk_fail_errno(err, "console socket", "send pty master");
-  return 0;
-}
 
 int husk_child_console(struct husk_child_ctx *ctx, husk_error_t *err) {
   if (!ctx->plan->terminal) return 0;
@@ -40,8 +24,9 @@ int husk_child_console(struct husk_child_ctx *ctx, husk_error_t *err) {
   if (ptsname_r(master, name, sizeof(name)) != 0) return husk_fail_errno(err, "/dev/ptmx", "ptsname");
   cleanup_fd int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0) return husk_fail_errno(err, name, "open pty slave");
-  int ret = send_fd(ctx->console_fd, master, name, err);
-  if (ret < 0) return ret;
+  /* The pty's name travels with it, as runc sends it. */
+  if (husk_fd_send(ctx->console_fd, master, name, strlen(name)) < 0)
+    return husk_fail_errno(err, "console socket", "send pty master");
   close(ctx->console_fd);
   ctx->console_fd = -1;
   if (ioctl(slave, TIOCSCTTY, 0) < 0) return husk_fail_errno(err, name, "make controlling terminal");
