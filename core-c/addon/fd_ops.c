@@ -13,34 +13,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "napi_util.h"
 #include "cgroup_join.h"
 #include "syscalls.h"
-
-static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
-    napi_throw_type_error(env, NULL, "missing arguments");
-    return -1;
-  }
-  return 0;
-}
 
 /* pipe() -> [readFd, writeFd], both O_CLOEXEC and blocking. */
 static napi_value js_pipe(napi_env env, napi_callback_info info) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) { husk_napi_throw_errno(env, errno, "pipe2", NULL); return NULL; }
-  napi_value arr;
-  NAPI_CALL(env, napi_create_array_with_length(env, 2, &arr));
-  napi_set_element(env, arr, 0, husk_napi_int(env, fds[0]));
-  napi_set_element(env, arr, 1, husk_napi_int(env, fds[1]));
-  return arr;
+  return husk_napi_fd_pair(env, fds);
 }
 
 /* flock(fd, exclusive, wait) -> true if taken, false if busy (wait=false). */
 static napi_value js_flock(napi_env env, napi_callback_info info) {
   napi_value argv[3];
-  if (get_args(env, info, 3, argv) < 0) return NULL;
+  if (husk_napi_args(env, info, 3, argv, "flock(fd, exclusive, wait)") < 0) return NULL;
   int64_t fd;
   bool excl, wait;
   if (husk_napi_arg_int(env, argv[0], &fd, "fd") < 0) return NULL;
@@ -63,15 +51,14 @@ static napi_value js_flock(napi_env env, napi_callback_info info) {
  * container never hangs `start`. */
 static napi_value js_release_fifo(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (get_args(env, info, 2, argv) < 0) return NULL;
-  char *path = husk_napi_arg_string(env, argv[0], "path");
+  if (husk_napi_args(env, info, 2, argv, "releaseFifo(path, timeoutMs)") < 0) return NULL;
+  cleanup_free char *path = husk_napi_arg_string(env, argv[0], "path");
   if (!path) return NULL;
   int64_t timeout;
-  if (husk_napi_arg_int(env, argv[1], &timeout, "timeoutMs") < 0) { free(path); return NULL; }
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (husk_napi_arg_int(env, argv[1], &timeout, "timeoutMs") < 0) return NULL;
+  cleanup_fd int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     husk_napi_throw_errno(env, errno, "open exec fifo", path);
-    free(path);
     return NULL;
   }
   struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -80,8 +67,6 @@ static napi_value js_release_fifo(napi_env env, napi_callback_info info) {
   while (r < 0 && errno == EINTR);
   char c;
   ssize_t n = r > 0 ? read(fd, &c, 1) : 0;
-  close(fd);
-  free(path);
   return husk_napi_bool(env, n == 1);
 }
 
@@ -89,7 +74,7 @@ static napi_value js_release_fifo(napi_env env, napi_callback_info info) {
  * between our check and the signal), kill(2) otherwise. */
 static napi_value js_kill(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (get_args(env, info, 2, argv) < 0) return NULL;
+  if (husk_napi_args(env, info, 2, argv, "killPid(pid, signal)") < 0) return NULL;
   int64_t pid, sig;
   if (husk_napi_arg_int(env, argv[0], &pid, "pid") < 0) return NULL;
   if (husk_napi_arg_int(env, argv[1], &sig, "signal") < 0) return NULL;
@@ -115,7 +100,7 @@ static napi_value js_kill(napi_env env, napi_callback_info info) {
 
 static napi_value js_close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (get_args(env, info, 1, argv) < 0) return NULL;
+  if (husk_napi_args(env, info, 1, argv, "closeFd(fd)") < 0) return NULL;
   int64_t fd;
   if (husk_napi_arg_int(env, argv[0], &fd, "fd") < 0) return NULL;
   close((int)fd);
@@ -125,13 +110,12 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 /* mkfifo(path, mode) */
 static napi_value js_mkfifo(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (get_args(env, info, 2, argv) < 0) return NULL;
-  char *path = husk_napi_arg_string(env, argv[0], "path");
+  if (husk_napi_args(env, info, 2, argv, "mkfifo(path, mode)") < 0) return NULL;
+  cleanup_free char *path = husk_napi_arg_string(env, argv[0], "path");
   if (!path) return NULL;
   int64_t mode;
-  if (husk_napi_arg_int(env, argv[1], &mode, "mode") < 0) { free(path); return NULL; }
+  if (husk_napi_arg_int(env, argv[1], &mode, "mode") < 0) return NULL;
   if (mkfifo(path, (mode_t)mode) < 0) husk_napi_throw_errno(env, errno, "mkfifo", path);
-  free(path);
   return husk_napi_undefined(env);
 }
 
@@ -139,7 +123,7 @@ static napi_value js_mkfifo(napi_env env, napi_callback_info info) {
  * timeout. Works for processes that are not our children (pidfd + poll). */
 static napi_value js_wait_pid_exit(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (get_args(env, info, 2, argv) < 0) return NULL;
+  if (husk_napi_args(env, info, 2, argv, "waitPidExit(pid, timeoutMs)") < 0) return NULL;
   int64_t pid, timeout;
   if (husk_napi_arg_int(env, argv[0], &pid, "pid") < 0) return NULL;
   if (husk_napi_arg_int(env, argv[1], &timeout, "timeoutMs") < 0) return NULL;
@@ -161,8 +145,8 @@ static napi_value js_wait_pid_exit(napi_env env, napi_callback_info info) {
  * embedded husk-core without writing it to disk). */
 static napi_value js_memfd(napi_env env, napi_callback_info info) {
   napi_value argv[2];
-  if (get_args(env, info, 2, argv) < 0) return NULL;
-  char *name = husk_napi_arg_string(env, argv[0], "name");
+  if (husk_napi_args(env, info, 2, argv, "memfdFromBuffer(name, data)") < 0) return NULL;
+  cleanup_free char *name = husk_napi_arg_string(env, argv[0], "name");
   if (!name) return NULL;
   void *data;
   size_t len;
@@ -171,7 +155,6 @@ static napi_value js_memfd(napi_env env, napi_callback_info info) {
     napi_value ab;
     size_t off;
     if (napi_get_typedarray_info(env, argv[1], &t, &len, &data, &ab, &off) != napi_ok) {
-      free(name);
       napi_throw_type_error(env, NULL, "data must be a Buffer or Uint8Array");
       return NULL;
     }
@@ -179,7 +162,6 @@ static napi_value js_memfd(napi_env env, napi_callback_info info) {
   /* MFD_EXEC (6.3+) keeps exec allowed under vm.memfd_noexec=1; older kernels reject it. */
   int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | 0x0010U);
   if (fd < 0 && errno == EINVAL) fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC);
-  free(name);
   if (fd < 0) { husk_napi_throw_errno(env, errno, "memfd_create", NULL); return NULL; }
   const char *p = data;
   while (len > 0) {
@@ -196,32 +178,27 @@ static napi_value js_memfd(napi_env env, napi_callback_info info) {
  * naming the file and value that failed. */
 static napi_value js_write_cgroup_files(napi_env env, napi_callback_info info) {
   napi_value argv[1];
-  if (get_args(env, info, 1, argv) < 0) return NULL;
+  if (husk_napi_args(env, info, 1, argv, "writeCgroupFiles(writes)") < 0) return NULL;
   uint32_t n = 0;
   if (napi_get_array_length(env, argv[0], &n) != napi_ok) {
     napi_throw_type_error(env, NULL, "writes must be an array of [path, value]");
     return NULL;
   }
   for (uint32_t i = 0; i < n; i++) {
-    napi_value pair, pv, vv;
-    NAPI_CALL(env, napi_get_element(env, argv[0], i, &pair));
-    NAPI_CALL(env, napi_get_element(env, pair, 0, &pv));
-    NAPI_CALL(env, napi_get_element(env, pair, 1, &vv));
-    char *path = husk_napi_arg_string(env, pv, "path");
+    napi_value pv, vv;
+    if (husk_napi_pair_at(env, argv[0], i, &pv, &vv) < 0) return NULL;
+    cleanup_free char *path = husk_napi_arg_string(env, pv, "path");
     if (!path) return NULL;
-    char *value = husk_napi_arg_string(env, vv, "value");
-    if (!value) { free(path); return NULL; }
+    cleanup_free char *value = husk_napi_arg_string(env, vv, "value");
+    if (!value) return NULL;
     husk_error_t err;
     husk_error_clear(&err);
-    int r = husk_cgroup_write(path, value, &err);
-    if (r < 0) {
+    if (husk_cgroup_write(path, value, &err) < 0) {
       char what[600];
       snprintf(what, sizeof(what), "write \"%.200s\" to", value);
       husk_napi_throw_errno(env, err.errnum, what, path);
+      return NULL;
     }
-    free(path);
-    free(value);
-    if (r < 0) return NULL;
   }
   return husk_napi_undefined(env);
 }

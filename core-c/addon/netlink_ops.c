@@ -10,17 +10,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+#include "fd_pass.h"
 #include "napi_util.h"
 #include "netlink/nl.h"
-
-static int args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
-    napi_throw_type_error(env, NULL, "missing arguments");
-    return -1;
-  }
-  return 0;
-}
 
 static napi_value throw_err(napi_env env, const husk_error_t *err) {
   husk_napi_throw_errno(env, err->errnum ? err->errnum : EINVAL, err->msg, NULL);
@@ -85,11 +78,7 @@ static napi_value js_socketpair(napi_env env, napi_callback_info info) {
     husk_napi_throw_errno(env, errno, "socketpair", NULL);
     return NULL;
   }
-  napi_value arr;
-  NAPI_CALL(env, napi_create_array_with_length(env, 2, &arr));
-  napi_set_element(env, arr, 0, husk_napi_int(env, sv[0]));
-  napi_set_element(env, arr, 1, husk_napi_int(env, sv[1]));
-  return arr;
+  return husk_napi_fd_pair(env, sv);
 }
 
 /* recvFd(sock) -> fd received with SCM_RIGHTS (O_CLOEXEC). Blocks until one arrives or
@@ -97,28 +86,17 @@ static napi_value js_socketpair(napi_env env, napi_callback_info info) {
 static napi_value js_recv_fd(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int sock;
-  if (args(env, info, 1, argv) < 0 || arg_fd(env, argv[0], &sock) < 0) return NULL;
+  if (husk_napi_args(env, info, 1, argv, "recvFd(sock)") < 0 || arg_fd(env, argv[0], &sock) < 0) return NULL;
   char byte;
-  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } ctl;
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
-  ssize_t n;
-  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
+  int fd;
+  if (husk_fd_recv(sock, &byte, 1, MSG_CMSG_CLOEXEC | MSG_DONTWAIT, &fd) < 0) {
     husk_napi_throw_errno(env, errno == EAGAIN ? ENODATA : errno, "recvmsg SCM_RIGHTS", NULL);
     return NULL;
   }
-  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-  if (!c || c->cmsg_type != SCM_RIGHTS) {
+  if (fd < 0) {
     husk_napi_throw_errno(env, ENODATA, "recvmsg SCM_RIGHTS (no fd in message)", NULL);
     return NULL;
   }
-  int fd;
-  memcpy(&fd, CMSG_DATA(c), sizeof(int));
   return husk_napi_int(env, fd);
 }
 
@@ -153,19 +131,18 @@ static int master_index(int fd, const char *name, int *out, husk_error_t *err) {
 static napi_value js_link_add(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd, bad = 0;
-  if (args(env, info, 2, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  if (husk_napi_args(env, info, 2, argv, "linkAdd(fd, spec)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
   struct husk_link_spec s = {.peer_netns_fd = -1, .netns_fd = -1};
-  char *name = prop_str(env, argv[1], "name", &bad), *kind = prop_str(env, argv[1], "kind", &bad);
-  char *peer = prop_str(env, argv[1], "peerName", &bad), *master = prop_str(env, argv[1], "master", &bad);
-  char *peer_mac = prop_str(env, argv[1], "peerMac", &bad);
+  cleanup_free char *name = prop_str(env, argv[1], "name", &bad), *kind = prop_str(env, argv[1], "kind", &bad);
+  cleanup_free char *peer = prop_str(env, argv[1], "peerName", &bad), *master = prop_str(env, argv[1], "master", &bad);
+  cleanup_free char *peer_mac = prop_str(env, argv[1], "peerMac", &bad);
   unsigned char mac[6];
-  napi_value result = NULL;
   if (bad || prop_int(env, argv[1], "peerNetnsFd", &s.peer_netns_fd) < 0 || prop_int(env, argv[1], "mtu", &s.mtu) < 0 ||
       prop_int(env, argv[1], "netnsFd", &s.netns_fd) < 0)
-    goto out;
+    return NULL;
   if (!name || !kind) {
     napi_throw_type_error(env, NULL, "linkAdd: name and kind are required");
-    goto out;
+    return NULL;
   }
   s.name = name;
   s.kind = kind;
@@ -173,59 +150,44 @@ static napi_value js_link_add(napi_env env, napi_callback_info info) {
   if (peer_mac) {
     if (husk_parse_mac(peer_mac, mac) < 0) {
       napi_throw_type_error(env, NULL, "linkAdd: peerMac must look like 02:42:ac:11:00:02");
-      goto out;
+      return NULL;
     }
     s.peer_mac = mac;
   }
   husk_error_t err;
   husk_error_clear(&err);
-  if (master_index(fd, master, &s.master, &err) < 0 || husk_link_add(fd, &s, &err) < 0) {
-    throw_err(env, &err);
-    goto out;
-  }
-  result = husk_napi_undefined(env);
-out:
-  free(name); free(kind); free(peer); free(master); free(peer_mac);
-  return result;
+  if (master_index(fd, master, &s.master, &err) < 0 || husk_link_add(fd, &s, &err) < 0) return throw_err(env, &err);
+  return husk_napi_undefined(env);
 }
 
 /* linkChange(fd, name, {up?, mtu?, master? ("" releases), netnsFd?, newName?}) */
 static napi_value js_link_change(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   int fd, bad = 0;
-  if (args(env, info, 3, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
-  char *name = husk_napi_arg_string(env, argv[1], "name");
+  if (husk_napi_args(env, info, 3, argv, "linkChange(fd, name, change)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  cleanup_free char *name = husk_napi_arg_string(env, argv[1], "name");
   if (!name) return NULL;
   struct husk_link_change ch = {.up = -1, .master = -1, .netns_fd = -1};
-  char *master = prop_str(env, argv[2], "master", &bad), *new_name = prop_str(env, argv[2], "newName", &bad);
-  napi_value result = NULL;
+  cleanup_free char *master = prop_str(env, argv[2], "master", &bad), *new_name = prop_str(env, argv[2], "newName", &bad);
   if (bad || prop_int(env, argv[2], "up", &ch.up) < 0 || prop_int(env, argv[2], "mtu", &ch.mtu) < 0 ||
       prop_int(env, argv[2], "netnsFd", &ch.netns_fd) < 0)
-    goto out;
+    return NULL;
   ch.new_name = new_name;
   husk_error_t err;
   husk_error_clear(&err);
-  if (master_index(fd, master, &ch.master, &err) < 0 || husk_link_change(fd, name, &ch, &err) < 0) {
-    throw_err(env, &err);
-    goto out;
-  }
-  result = husk_napi_undefined(env);
-out:
-  free(name); free(master); free(new_name);
-  return result;
+  if (master_index(fd, master, &ch.master, &err) < 0 || husk_link_change(fd, name, &ch, &err) < 0) return throw_err(env, &err);
+  return husk_napi_undefined(env);
 }
 
 static napi_value js_link_del(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd;
-  if (args(env, info, 2, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
-  char *name = husk_napi_arg_string(env, argv[1], "name");
+  if (husk_napi_args(env, info, 2, argv, "linkDel(fd, name)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  cleanup_free char *name = husk_napi_arg_string(env, argv[1], "name");
   if (!name) return NULL;
   husk_error_t err;
   husk_error_clear(&err);
-  int ret = husk_link_del(fd, name, &err);
-  free(name);
-  if (ret < 0) return throw_err(env, &err);
+  if (husk_link_del(fd, name, &err) < 0) return throw_err(env, &err);
   return husk_napi_undefined(env);
 }
 
@@ -233,19 +195,14 @@ static napi_value js_link_del(napi_env env, napi_callback_info info) {
 static napi_value js_link_get(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd;
-  if (args(env, info, 2, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
-  char *name = husk_napi_arg_string(env, argv[1], "name");
+  if (husk_napi_args(env, info, 2, argv, "linkGet(fd, name)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  cleanup_free char *name = husk_napi_arg_string(env, argv[1], "name");
   if (!name) return NULL;
   husk_error_t err;
   husk_error_clear(&err);
   struct husk_link l;
   int ret = husk_link_get(fd, name, &l, &err);
-  free(name);
-  if (ret == -ENODEV) {
-    napi_value n;
-    napi_get_null(env, &n);
-    return n;
-  }
+  if (ret == -ENODEV) return husk_napi_null(env);
   if (ret < 0) return throw_err(env, &err);
   return link_obj(env, &l);
 }
@@ -264,7 +221,7 @@ static int collect_link(const struct husk_link *l, void *data) {
 static napi_value js_link_list(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   int fd;
-  if (args(env, info, 1, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  if (husk_napi_args(env, info, 1, argv, "linkList(fd)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
   struct collect c = {env, NULL, 0};
   NAPI_CALL(env, napi_create_array(env, &c.arr));
   husk_error_t err;
@@ -278,18 +235,15 @@ static napi_value js_addr_add(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   int fd;
   int64_t plen;
-  if (args(env, info, 4, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  if (husk_napi_args(env, info, 4, argv, "addrAdd(fd, dev, address, prefixlen)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
   if (husk_napi_arg_int(env, argv[3], &plen, "prefixlen") < 0) return NULL;
-  char *dev = husk_napi_arg_string(env, argv[1], "dev");
+  cleanup_free char *dev = husk_napi_arg_string(env, argv[1], "dev");
   if (!dev) return NULL;
-  char *addr = husk_napi_arg_string(env, argv[2], "address");
-  if (!addr) { free(dev); return NULL; }
+  cleanup_free char *addr = husk_napi_arg_string(env, argv[2], "address");
+  if (!addr) return NULL;
   husk_error_t err;
   husk_error_clear(&err);
-  int ret = husk_addr_add(fd, dev, addr, (int)plen, &err);
-  free(dev);
-  free(addr);
-  if (ret < 0) return throw_err(env, &err);
+  if (husk_addr_add(fd, dev, addr, (int)plen, &err) < 0) return throw_err(env, &err);
   return husk_napi_undefined(env);
 }
 
@@ -311,7 +265,7 @@ static int collect_addr(const struct husk_addr *a, void *data) {
 static napi_value js_addr_list(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd, index;
-  if (args(env, info, 2, argv) < 0 || arg_fd(env, argv[0], &fd) < 0 || arg_fd(env, argv[1], &index) < 0) return NULL;
+  if (husk_napi_args(env, info, 2, argv, "addrList(fd, index)") < 0 || arg_fd(env, argv[0], &fd) < 0 || arg_fd(env, argv[1], &index) < 0) return NULL;
   struct collect c = {env, NULL, 0};
   NAPI_CALL(env, napi_create_array(env, &c.arr));
   husk_error_t err;
@@ -324,37 +278,28 @@ static napi_value js_addr_list(napi_env env, napi_callback_info info) {
 static napi_value js_route_add(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   int fd, bad = 0, family = 4, dst_len = 0;
-  if (args(env, info, 2, argv) < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
-  char *dst = prop_str(env, argv[1], "dst", &bad), *gw = prop_str(env, argv[1], "gateway", &bad),
-       *dev = prop_str(env, argv[1], "dev", &bad);
-  napi_value result = NULL;
-  if (bad || prop_int(env, argv[1], "family", &family) < 0 || prop_int(env, argv[1], "dstLen", &dst_len) < 0) goto out;
+  if (husk_napi_args(env, info, 2, argv, "routeAdd(fd, route)") < 0 || arg_fd(env, argv[0], &fd) < 0) return NULL;
+  cleanup_free char *dst = prop_str(env, argv[1], "dst", &bad), *gw = prop_str(env, argv[1], "gateway", &bad),
+                    *dev = prop_str(env, argv[1], "dev", &bad);
+  if (bad || prop_int(env, argv[1], "family", &family) < 0 || prop_int(env, argv[1], "dstLen", &dst_len) < 0) return NULL;
   husk_error_t err;
   husk_error_clear(&err);
-  if (husk_route_add(fd, family == 6 ? AF_INET6 : AF_INET, dst, dst_len, gw, dev, &err) < 0) {
-    throw_err(env, &err);
-    goto out;
-  }
-  result = husk_napi_undefined(env);
-out:
-  free(dst); free(gw); free(dev);
-  return result;
+  if (husk_route_add(fd, family == 6 ? AF_INET6 : AF_INET, dst, dst_len, gw, dev, &err) < 0) return throw_err(env, &err);
+  return husk_napi_undefined(env);
 }
 
 /* inetConf(fd, dev, IPV4_DEVCONF id, value) */
 static napi_value js_inet_conf(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   int fd, id, value;
-  if (args(env, info, 4, argv) < 0 || arg_fd(env, argv[0], &fd) < 0 || arg_fd(env, argv[2], &id) < 0 ||
+  if (husk_napi_args(env, info, 4, argv, "inetConf(fd, dev, id, value)") < 0 || arg_fd(env, argv[0], &fd) < 0 || arg_fd(env, argv[2], &id) < 0 ||
       arg_fd(env, argv[3], &value) < 0)
     return NULL;
-  char *dev = husk_napi_arg_string(env, argv[1], "dev");
+  cleanup_free char *dev = husk_napi_arg_string(env, argv[1], "dev");
   if (!dev) return NULL;
   husk_error_t err;
   husk_error_clear(&err);
-  int ret = husk_link_set_inet_conf(fd, dev, id, value, &err);
-  free(dev);
-  if (ret < 0) return throw_err(env, &err);
+  if (husk_link_set_inet_conf(fd, dev, id, value, &err) < 0) return throw_err(env, &err);
   return husk_napi_undefined(env);
 }
 

@@ -10,12 +10,8 @@
 
 /* llistxattr(path) -> string[] */
 static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "llistxattr(path)");
-    return NULL;
-  }
+  if (husk_napi_args(env, info, 1, argv, "llistxattr(path)") < 0) return NULL;
   cleanup_free char *path = husk_napi_arg_string(env, argv[0], "path");
   if (!path) return NULL;
   cleanup_free char *names = NULL;
@@ -48,12 +44,8 @@ static napi_value js_llistxattr(napi_env env, napi_callback_info info) {
 
 /* lgetxattr(path, name) -> Uint8Array, or null when the attribute is absent */
 static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) {
-    napi_throw_type_error(env, NULL, "lgetxattr(path, name)");
-    return NULL;
-  }
+  if (husk_napi_args(env, info, 2, argv, "lgetxattr(path, name)") < 0) return NULL;
   cleanup_free char *path = husk_napi_arg_string(env, argv[0], "path");
   if (!path) return NULL;
   cleanup_free char *name = husk_napi_arg_string(env, argv[1], "name");
@@ -61,7 +53,7 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   for (;;) {
     ssize_t n = lgetxattr(path, name, NULL, 0);
     if (n < 0) {
-      if (errno == ENODATA || errno == ENOTSUP) { napi_value nul; napi_get_null(env, &nul); return nul; }
+      if (errno == ENODATA || errno == ENOTSUP) return husk_napi_null(env);
       husk_napi_throw_errno(env, errno, "lgetxattr", path);
       return NULL;
     }
