@@ -15,6 +15,7 @@
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { mountsAtOrUnder } from "../src/storage/mountinfo.ts";
 import { REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
 import { ensureDockerRegistry, pushBlob, pushManifest, startRegistry } from "../test/helpers/registry.ts";
@@ -39,10 +40,8 @@ function timeOrThrow(argv: string[]): number {
 
 /** Mount points below `dir` (podman's overlay driver may leave some): unmounted, deepest first. */
 function unmountBelow(dir: string): string[] {
-  const points = readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p === dir || p.startsWith(`${dir}/`))
+  const points = mountsAtOrUnder(dir)
+    .map((m) => m.mountPoint)
     .sort((a, b) => b.length - a.length);
   for (const p of points) Bun.spawnSync(["umount", "-l", p]);
   return points;

@@ -3,6 +3,7 @@
 // one from the hierarchy's root. Only directories are computed here; husk-core creates
 // and joins them.
 import { existsSync, readFileSync } from "node:fs";
+import { unescapeMountField as unescapeMount } from "../storage/mountinfo.ts";
 import { HuskError } from "./errors.ts";
 
 export interface Hierarchy {
@@ -54,10 +55,6 @@ export function hostCgroups(src?: ProcSource): HostCgroups {
 
 function sameSet(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-function unescapeMount(p: string): string {
-  return p.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
 /** "v2", "hybrid" (v1 controllers plus a cgroup2 mount), "v1", or "none", from the

@@ -10,6 +10,12 @@ export function unescapeMountField(s: string): string {
 
 export interface MountEntry {
   mountPoint: string;
+  /** the part of the source filesystem mounted here ("/" for all of it) */
+  root: string;
+  /** per-mount options: rw, nosuid, ... */
+  mountOptions: string;
+  /** optional fields: shared:N, master:N, propagate_from:N, unbindable */
+  optional: string[];
   fstype: string;
   source: string;
   superOptions: string;
@@ -24,6 +30,9 @@ export function parseMountinfo(text: string): MountEntry[] {
     const right = line.slice(sep + 3).split(" ");
     out.push({
       mountPoint: unescapeMountField(left[4] ?? ""),
+      root: unescapeMountField(left[3] ?? ""),
+      mountOptions: left[5] ?? "",
+      optional: left.slice(6),
       fstype: right[0] ?? "",
       source: unescapeMountField(right[1] ?? ""),
       superOptions: right[2] ?? "",

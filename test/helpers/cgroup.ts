@@ -7,6 +7,7 @@
 
 import { existsSync, readdirSync, readFileSync, rmdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readMounts } from "../../src/storage/mountinfo.ts";
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 
@@ -30,28 +31,9 @@ interface MountEntry {
 }
 
 function cgroupMounts(): MountEntry[] {
-  const out: MountEntry[] = [];
-  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
-    if (!line) continue;
-    const sep = line.indexOf(" - ");
-    if (sep < 0) continue;
-    const left = line.slice(0, sep).split(" ");
-    const right = line.slice(sep + 3).split(" ");
-    const fstype = right[0] ?? "";
-    if (fstype !== "cgroup" && fstype !== "cgroup2") continue;
-    out.push({
-      root: unescapeMount(left[3] ?? "/"),
-      mountPoint: unescapeMount(left[4] ?? ""),
-      fstype,
-      superOptions: (right[2] ?? "").split(","),
-    });
-  }
-  return out;
-}
-
-/** Decode the octal escapes (\040 etc.) that the kernel uses in mountinfo fields. */
-export function unescapeMount(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_m, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+  return readMounts()
+    .filter((m) => m.fstype === "cgroup" || m.fstype === "cgroup2")
+    .map((m) => ({ root: m.root, mountPoint: m.mountPoint, fstype: m.fstype, superOptions: m.superOptions.split(",") }));
 }
 
 /**

@@ -1,7 +1,8 @@
 // Drive the compiled husk executable (dist/husk) from tests.
 
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { mountsAtOrUnder } from "../../src/storage/mountinfo.ts";
 
 /** Repository root (this file lives in test/helpers/). */
 export const REPO_ROOT = resolve(import.meta.dir, "..", "..");
@@ -90,10 +91,7 @@ export function tempRoot(): string {
  */
 export function removeTempRoot(dir: string): void {
   if (!dir.startsWith(TEMP_ROOT_PREFIX)) throw new Error(`removeTempRoot: ${dir} was not made by tempRoot()`);
-  const mounted = readFileSync("/proc/self/mountinfo", "utf8")
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((mp) => mp === dir || mp.startsWith(dir + "/"));
+  const mounted = mountsAtOrUnder(dir).map((m) => m.mountPoint);
   if (mounted.length > 0) throw new Error(`removeTempRoot: still mounted under ${dir}: ${mounted.join(", ")}`);
   rmSync(dir, { recursive: true, force: true });
 }

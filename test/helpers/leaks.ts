@@ -17,7 +17,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from "node:fs";
 import type { Dirent } from "node:fs";
 import { join, resolve } from "node:path";
-import { ownHierarchies, unescapeMount } from "./cgroup.ts";
+import { parseMountinfo } from "../../src/storage/mountinfo.ts";
+import { ownHierarchies } from "./cgroup.ts";
 
 export interface SnapshotOptions {
   /** The --root state dir under test (its files are part of the snapshot). */
@@ -72,13 +73,9 @@ function collectMounts(paths: readonly string[]): Set<string> {
   } catch {
     return out;
   }
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const sep = line.indexOf(" - ");
-    const left = line.slice(0, sep).split(" ");
-    const right = line.slice(sep + 3).split(" ");
+  for (const m of parseMountinfo(text)) {
     // Identify a mount by what it is, not by its id: mount point, root, type, source.
-    const entry = `${unescapeMount(left[4] ?? "?")} (type ${right[0] ?? "?"}, source ${unescapeMount(right[1] ?? "?")}, root ${unescapeMount(left[3] ?? "?")})`;
+    const entry = `${m.mountPoint} (type ${m.fstype}, source ${m.source}, root ${m.root})`;
     if (mentionsTest(entry, paths)) out.add(entry);
   }
   return out;

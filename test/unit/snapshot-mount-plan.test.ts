@@ -218,6 +218,14 @@ describe("mountinfo, driver env, GraphDriver", () => {
     expect(mountsAtOrUnder("/var/lib/husk/snapshots/a", m)).toEqual([]);
   });
 
+  test("root, mount options, optional fields, source and super options are kept per entry", () => {
+    const [bind, overlay, tmpfs] = parseMountinfo(text);
+    expect(bind).toEqual({ mountPoint: "/mnt/parent", root: "/mnt1", mountOptions: "rw,noatime", optional: ["master:1"], fstype: "ext3", source: "/dev/root", superOptions: "rw,errors=continue" });
+    expect(overlay!.optional).toEqual([]);
+    expect(overlay!.superOptions).toBe("rw,lowerdir=/a,upperdir=/u");
+    expect(tmpfs!.root).toBe("/");
+  });
+
   test("HUSK_STORAGE_DRIVER accepts overlay, copy or nothing", () => {
     expect(driverFromEnv("copy")).toBe("copy");
     expect(driverFromEnv("overlay")).toBe("overlay");

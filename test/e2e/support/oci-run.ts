@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parseMountinfo as parseMountEntries } from "../../../src/storage/mountinfo.ts";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, type SpecOptions } from "../../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups, testCgroupDirs } from "../../helpers/cgroup.ts";
 import { huskBin, removeTempRoot, runSync, tempRoot, type RunResult } from "../../helpers/husk.ts";
@@ -154,7 +155,7 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-/** Parse /proc/self/mountinfo text into entries. */
+/** A mountinfo entry with its option lists split, as the assertions want them. */
 export interface MountInfo {
   mountPoint: string;
   root: string;
@@ -165,24 +166,17 @@ export interface MountInfo {
   superOptions: string[];
 }
 
+/** Parse /proc/self/mountinfo text (husk's own parser) into entries. */
 export function parseMountinfo(text: string): MountInfo[] {
-  const out: MountInfo[] = [];
-  for (const line of text.split("\n")) {
-    const sep = line.indexOf(" - ");
-    if (sep < 0) continue;
-    const left = line.slice(0, sep).split(" ");
-    const right = line.slice(sep + 3).split(" ");
-    out.push({
-      root: left[3] ?? "",
-      mountPoint: left[4] ?? "",
-      options: (left[5] ?? "").split(","),
-      optional: left.slice(6),
-      fstype: right[0] ?? "",
-      source: right[1] ?? "",
-      superOptions: (right[2] ?? "").split(","),
-    });
-  }
-  return out;
+  return parseMountEntries(text).map((m) => ({
+    mountPoint: m.mountPoint,
+    root: m.root,
+    options: m.mountOptions.split(","),
+    optional: m.optional,
+    fstype: m.fstype,
+    source: m.source,
+    superOptions: m.superOptions.split(","),
+  }));
 }
 
 /** The last (topmost) mountinfo entry at `mountPoint`. */
