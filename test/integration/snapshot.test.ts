@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import {
   chmodSync,
   existsSync,
-  linkSync,
   lchownSync,
   lstatSync,
   mkdirSync,
@@ -24,6 +23,7 @@ import { readMounts } from "../../src/storage/mountinfo.ts";
 import { realMountSys } from "../../src/storage/mount-sys.ts";
 import { resetMountMemory } from "../../src/storage/overlay-mount.ts";
 import { createSnapshot, listSnapshots, mountSnapshot, removeSnapshot, type SnapshotInfo, unmountSnapshot } from "../../src/storage/snapshot.ts";
+import { type LayerEntry, writeLayerDir } from "../helpers/layer-dir.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -55,26 +55,13 @@ afterAll(() => {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-type Entry = string | { link: string } | { hard: string } | { dev: [number, number] } | "WHITEOUT" | "DIR" | "OPAQUE";
-
 /** A layer dir in the layer store's overlay form. */
-function layer(name: string, files: Record<string, Entry>): string {
-  const root = join(dataRoot, "layers", name, "diff");
-  mkdirSync(root, { recursive: true, mode: 0o755 });
-  for (const [p, v] of Object.entries(files)) {
-    const abs = join(root, p);
-    mkdirSync(dirname(abs), { recursive: true });
-    if (v === "DIR") mkdirSync(abs, { recursive: true });
-    else if (v === "OPAQUE") {
-      mkdirSync(abs, { recursive: true });
-      addon().lsetxattr(abs, "trusted.overlay.opaque", enc("y"));
-    } else if (v === "WHITEOUT") addon().mknod(abs, "char", 0, 0, 0);
-    else if (typeof v === "string") writeFileSync(abs, v);
-    else if ("link" in v) symlinkSync(v.link, abs);
-    else if ("hard" in v) linkSync(join(root, v.hard), abs);
-    else addon().mknod(abs, "char", 0o666, v.dev[0], v.dev[1]);
-  }
-  return root;
+function layer(name: string, files: Record<string, LayerEntry>): string {
+  return writeLayerDir(join(dataRoot, "layers", name, "diff"), files, {
+    whiteout: (p) => addon().mknod(p, "char", 0, 0, 0),
+    opaque: (p) => addon().lsetxattr(p, "trusted.overlay.opaque", enc("y")),
+    device: (p, major, minor) => addon().mknod(p, "char", 0o666, major, minor),
+  });
 }
 
 /** Everything a container would see: type, mode, owner, content, link target, device, user xattrs, mtime. */

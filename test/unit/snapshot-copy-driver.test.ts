@@ -2,10 +2,11 @@
 // marks whiteouts (empty files of mode 000) and opaque dirs (a set of paths), so the
 // bottom-to-top rules are checked apart from the kernel's overlay-form encoding.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { chmodSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { copyLayers, type CopyOps } from "../../src/storage/copy-driver.ts";
+import { type LayerEntry, writeLayerDir } from "../helpers/layer-dir.ts";
 
 let base: string;
 const opaque = new Set<string>();
@@ -28,21 +29,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
-function layer(name: string, files: Record<string, string | { link: string } | { hard: string } | "WHITEOUT" | "DIR">): string {
-  const root = join(base, "layers", name);
-  mkdirSync(root, { recursive: true });
-  for (const [p, v] of Object.entries(files)) {
-    const abs = join(root, p);
-    mkdirSync(dirname(abs), { recursive: true });
-    if (v === "DIR") mkdirSync(abs, { recursive: true });
-    else if (v === "WHITEOUT") {
-      writeFileSync(abs, "");
-      chmodSync(abs, 0);
-    } else if (typeof v === "string") writeFileSync(abs, v);
-    else if ("link" in v) symlinkSync(v.link, abs);
-    else linkSync(join(root, v.hard), abs);
-  }
-  return root;
+/** A layer dir in this test's fake form: a whiteout is an empty file of mode 000. */
+function layer(name: string, files: Record<string, LayerEntry>): string {
+  return writeLayerDir(join(base, "layers", name), files, {
+    whiteout: (p) => {
+      writeFileSync(p, "");
+      chmodSync(p, 0);
+    },
+  });
 }
 
 /** path -> content / "-> target" / "dir", for the whole tree. */
