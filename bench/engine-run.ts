@@ -20,7 +20,8 @@ import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.
 import { inPrivateCgroupView, ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
 import { busyboxLayout } from "../test/e2e/support/engine.ts";
-import { median, parseFlags, PODMAN_ULIMITS, podmanCommand, requireRoot, rotated, sh, timeOnce } from "./lib.ts";
+import { PODMAN_ULIMITS, podmanArgv, unmountBelow } from "../test/helpers/podman.ts";
+import { median, parseFlags, requireRoot, rotated, sh, timeOnce } from "./lib.ts";
 
 const { runs, warmup, husk } = parseFlags("engine-run", {
   runs: { kind: "count", default: 15, min: 1 },
@@ -37,7 +38,7 @@ const store = join(work, "podman");
 const cgName = "bench-engine-run";
 const snapshot = snapshotHost({ paths: [work] });
 
-const podman = (runtime: string) => podmanCommand(store, runtime);
+const podman = (runtime: string) => podmanArgv(store, { runtime });
 const podmanRun = (runtime: string, net = ["--network", "none"]) => [...podman(runtime), "run", "--rm", ...net, ...PODMAN_ULIMITS, IMAGE, "true"];
 const netnsName = `husk-test-${process.pid}-bench-net`;
 sh(["ip", "netns", "add", netnsName]);
@@ -117,7 +118,7 @@ for (const row of rows.slice(0, 2)) {
 
 // ---- clean-up and leak check
 if (havePodman) Bun.spawnSync([...podman("runc"), "rmi", "-af"]);
-Bun.spawnSync(["sh", "-c", `grep -o ' ${store}[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]);
+unmountBelow(store);
 rmSync(work, { recursive: true, force: true });
 rmSync(root, { recursive: true, force: true });
 // The bridges (husk0, podman0), their veths and firewall rules go with the namespace.

@@ -15,9 +15,9 @@
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mountsAtOrUnder } from "../src/storage/mountinfo.ts";
 import { REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
+import { unmountBelow } from "../test/helpers/podman.ts";
 import { ensureDockerRegistry, pushBlob, pushManifest, startRegistry } from "../test/helpers/registry.ts";
 import { ensureBenchImage } from "./image-pull-fixture.ts";
 import { firstLine, parseFlags, printColumns, requireRoot, rotated, type Stats, stats, stamp, timeOnce } from "./lib.ts";
@@ -36,15 +36,6 @@ function timeOrThrow(argv: string[]): number {
   const r = timeOnce(argv, { timeoutMs: 300_000 });
   if (typeof r === "string") throw new Error(r);
   return r;
-}
-
-/** Mount points below `dir` (podman's overlay driver may leave some): unmounted, deepest first. */
-function unmountBelow(dir: string): string[] {
-  const points = mountsAtOrUnder(dir)
-    .map((m) => m.mountPoint)
-    .sort((a, b) => b.length - a.length);
-  for (const p of points) Bun.spawnSync(["umount", "-l", p]);
-  return points;
 }
 
 const SAMPLE_NAMES = ["husk", "skopeo-copy", "umoci-unpack", "skopeo+umoci", "podman"] as const;

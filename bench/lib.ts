@@ -90,15 +90,6 @@ export function rotated<T>(list: T[], round: number): T[] {
   return [...list.slice(k), ...list.slice(0, k)];
 }
 
-// ---- podman on this host (see /work/shared/DESIGN.md, test hosts)
-
-/** podman with a private store under `store` and the managers this host needs. */
-export function podmanCommand(store: string, runtime?: string): string[] {
-  return ["podman", "--root", `${store}/root`, "--runroot", `${store}/run`, ...(runtime ? ["--runtime", runtime] : []), "--cgroup-manager=cgroupfs", "--events-backend=file"];
-}
-/** The sandbox lacks CAP_SYS_RESOURCE: podman's default rlimits fail, these do not. */
-export const PODMAN_ULIMITS = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000"];
-
 // ---- statistics
 
 export interface Stats {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { busyboxLayout } from "../test/e2e/support/engine.ts";
-import { median, parseFlags, PODMAN_ULIMITS, podmanCommand, requireRoot, sh } from "./lib.ts";
+import { PODMAN_ULIMITS, podmanArgv } from "../test/helpers/podman.ts";
+import { median, parseFlags, requireRoot, sh } from "./lib.ts";
 
 const { containers: count, husk } = parseFlags("monitor-rss", {
   containers: { kind: "count", default: 5, min: 1 },
@@ -24,7 +25,7 @@ const dataRoot = join(work, "husk-data");
 const store = join(work, "podman");
 const cgName = "bench-monitor-rss";
 
-const podman = podmanCommand(store, "runc");
+const podman = podmanArgv(store, { runtime: "runc" });
 const huskCmd = (verb: string, ...rest: string[]) => [husk, verb, "--root", root, "--data-root", dataRoot, ...rest];
 
 /** kB figures of one process: VmRSS from status, Pss from smaps_rollup. */

@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs } from "../fixtures/busybox-rootfs.ts";
 import { huskBin, runSync } from "../helpers/husk.ts";
 import { assertNoLeaks, snapshotHost, type HostSnapshot } from "../helpers/leaks.ts";
+import { podmanIn, unmountBelow } from "../helpers/podman.ts";
 
 const hasPodman = runSync(["sh", "-c", "command -v podman"]).exitCode === 0;
 const work = mkdtempSync("/tmp/husk-test-image-load-");
 const store = join(work, "podman");
-const podman = (...args: string[]) =>
-  runSync(["podman", "--root", `${store}/root`, "--runroot", `${store}/run`, "--cgroup-manager=cgroupfs", "--events-backend=file", "--storage-driver=vfs", ...args], { timeoutMs: 120_000 });
+const podman = podmanIn(store, { storageDriver: "vfs" });
 const husk = (data: string, ...args: string[]) => runSync([huskBin(), "image", ...args.slice(0, 1), "--data-root", data, ...args.slice(1)], { timeoutMs: 60_000 });
 let before: HostSnapshot;
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => {
   if (!hasPodman) return;
   podman("rmi", "-af");
-  runSync(["sh", "-c", `grep -o ' ${store}[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]);
+  unmountBelow(store);
   rmSync(work, { recursive: true, force: true });
   // Loading images makes no netns, links or cgroups; other sessions on this shared host
   // do, so only what names this suite's paths counts here.

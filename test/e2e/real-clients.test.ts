@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs } from "../fixtures/busybox-rootfs.ts";
 import { huskBin, runSync } from "../helpers/husk.ts";
 import { assertNoLeaks, snapshotHost } from "../helpers/leaks.ts";
+import { PODMAN_ULIMITS, podmanIn, unmountBelow } from "../helpers/podman.ts";
 
 const have = (cmd: string) => runSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
 const work = mkdtempSync("/tmp/husk-clients-");
@@ -34,9 +35,7 @@ afterAll(() => {
 
 describe.skipIf(!have("podman"))("podman --runtime husk", () => {
   const store = () => join(work, "podman");
-  const podman = (args: string[]) =>
-    runSync(["podman", "--root", `${store()}/root`, "--runroot", `${store()}/run`, "--cgroup-manager=cgroupfs",
-      "--events-backend=file", "--storage-driver=vfs", "--runtime", runtime, ...args], { timeoutMs: 120_000 });
+  const podman = (args: string[]) => podmanIn(store(), { storageDriver: "vfs", runtime })(...args);
 
   afterAll(() => {
     podman(["rm", "-af"]);
@@ -46,16 +45,14 @@ describe.skipIf(!have("podman"))("podman --runtime husk", () => {
 
   test("run --rm prints the container's output and exit code", () => {
     expect(podman(["import", join(work, "bb.tar"), image]).exitCode).toBe(0);
-    const limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000"];
-    const r = podman(["run", "--rm", "--network", "none", ...limits, image, "/bin/sh", "-c", "echo hello-podman; hostname; exit 3"]);
+    const r = podman(["run", "--rm", "--network", "none", ...PODMAN_ULIMITS, image, "/bin/sh", "-c", "echo hello-podman; hostname; exit 3"]);
     expect(r.stderr).toBe("");
     expect(r.stdout.split("\n")[0]).toBe("hello-podman");
     expect(r.exitCode).toBe(3);
   });
 
   test("detached run, exec, stop and rm", () => {
-    const limits = ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=1000:1000"];
-    const run = podman(["run", "-d", "--name", "husk-pd", "--network", "none", ...limits, image, "/bin/sleep", "300"]);
+    const run = podman(["run", "-d", "--name", "husk-pd", "--network", "none", ...PODMAN_ULIMITS, image, "/bin/sleep", "300"]);
     expect(run.exitCode).toBe(0);
     const exec = podman(["exec", "husk-pd", "/bin/sh", "-c", "echo from-exec; cat /proc/1/cmdline"]);
     expect(exec.stdout).toBe("from-exec\n/bin/sleep\u0000300\u0000");
@@ -88,7 +85,7 @@ describe.skipIf(!have("containerd") || !have("ctr"))("ctr run --runc-binary husk
     ctr(["containers", "rm", "husk-ctr-d"]);
     daemon?.kill("SIGTERM");
     await daemon?.exited;
-    runSync(["sh", "-c", `grep -o ' ${dir}[^ ]*' /proc/self/mounts | sort -r | xargs -r -n1 umount -l`]);
+    unmountBelow(dir);
     rmSync("/run/containerd/runc/husk-test", { recursive: true, force: true });
   });
 
