@@ -8,8 +8,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, createNetwork, disconnect, networkContext } from "../src/network/manager.ts";
 import { fakeContainer, tempNetns, tempPaths } from "../src/plugin/testkit.ts";
+import { median, parseFlags } from "./lib.ts";
 
-const runs = Number(process.argv[process.argv.indexOf("--runs") + 1] || 20) || 20;
+const { runs } = parseFlags("cni-attach", { runs: { kind: "count", default: 20, min: 1 } });
 const paths = tempPaths();
 const hostns = tempNetns("husk-b");
 hostns.exec(["ip", "link", "set", "lo", "up"]);
@@ -24,7 +25,6 @@ await createNetwork(ctx, { name: "cni-plain", driver: "cni", options: cniOpts })
 await createNetwork(ctx, { name: "cni-ports", driver: "cni", options: cniOpts });
 await createNetwork(ctx, { name: "husk-bridge", driver: "bridge", subnets: [{ subnet: "10.251.0.0/16" }], options: { "com.husk.bridge.host-netns": hostns.path } });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cases = [
   { label: "cni bridge+host-local+loopback", net: "cni-plain", ports: false },
   { label: "husk bridge driver", net: "husk-bridge", ports: false },
