@@ -69,12 +69,6 @@ export function parsePlatform(text: string | undefined): string | undefined {
   return text;
 }
 
-/** --userns: "host" (the default: no user namespace) is all husk offers today. */
-export function parseUserns(text: string | undefined): string {
-  if (text === undefined || text === "" || text === "host") return text ?? "";
-  throw badValue("--userns", text, "husk supports only --userns=host (user namespace remapping is not in this husk yet)");
-}
-
 export function parseStopSignal(text: string | undefined, imageDefault: string | undefined): string {
   const t = text ?? imageDefault ?? "SIGTERM";
   try {
