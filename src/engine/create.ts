@@ -6,7 +6,8 @@ import { HuskError } from "../runtime/errors.ts";
 import { createSnapshot, removeSnapshot } from "../storage/snapshot.ts";
 import { trace } from "../util/trace.ts";
 import { recordEvent } from "./events.ts";
-import { parsePlatform, parsePull } from "./flags/policies.ts";
+import { parsePull } from "./flags/policies.ts";
+import { checkRunnable, parsePlatformFlag } from "./platform.ts";
 import { resolveImage } from "./image-source.ts";
 import { generateName, newContainerId } from "./names.ts";
 import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
@@ -70,12 +71,13 @@ export function writeBundleConfig(
 
 export async function createEngineContainer(store: RecordStore, req: CreateRequest): Promise<ContainerRecord> {
   const pull = parsePull(req.flags.pull);
-  const platform = parsePlatform(req.flags.platform);
+  const platform = parsePlatformFlag(req.flags.platform);
   // Flags first: a bad value fails before any pull or disk work.
   containerSettings(req.flags, {}, req.image, req.cmd);
   trace("engine create: flags checked");
   const image = await resolveImage(req.image, { dataRoot: store.roots.dataRoot, pull, platform, onPull: req.onPull });
   trace("engine create: image resolved");
+  checkRunnable(req.image, image.record.platform);
   const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
   const usernsReq = parseUsernsFlags(req.flags.userns, req.flags.uidmap, req.flags.gidmap);
   const id = newContainerId();
