@@ -91,14 +91,3 @@ export function hostIdOf(maps: readonly IdMap[], id: number): number | undefined
   return m ? m.hostID + (id - m.containerID) : undefined;
 }
 
-/** Which networks a user-namespaced container can have: its own (none) or the host's.
- * Joining a namespace that the host's user namespace owns is refused by the kernel
- * from inside the new one, and husk-core enters the user namespace first. */
-export function checkUsernsNetwork(req: UsernsRequest, networkMode: string): void {
-  if (req.mode === "host" || networkMode === "none" || networkMode === "host") return;
-  throw new HuskError(
-    `--network ${networkMode} with a user namespace: husk cannot join another network namespace from a user namespace yet`,
-    "use --network none or host with --userns/--uidmap",
-    125,
-  );
-}

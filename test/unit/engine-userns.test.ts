@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { HuskError } from "../../src/runtime/errors.ts";
 import { idmapOverlayArgv, mappedId } from "../../src/storage/idmap-overlay.ts";
-import { checkUsernsNetwork, hostIdOf, parseUsernsFlags, usernsModeText } from "../../src/engine/userns-flags.ts";
+import { hostIdOf, parseUsernsFlags, usernsModeText } from "../../src/engine/userns-flags.ts";
 import { firstFit, parseSubIds, POOL } from "../../src/engine/userns-ranges.ts";
 import { makeReachable } from "../../src/engine/userns.ts";
 
@@ -54,12 +54,6 @@ describe("--userns flags", () => {
       expect(e.exitCode).toBe(125);
       expect(e.render()).not.toContain("\n");
     }
-  });
-  test("a user-namespaced container has its own network or the host's", () => {
-    checkUsernsNetwork({ mode: "auto", size: 10 }, "none");
-    checkUsernsNetwork({ mode: "auto", size: 10 }, "host");
-    checkUsernsNetwork({ mode: "host" }, "container:web");
-    expect(failure(() => checkUsernsNetwork({ mode: "auto", size: 10 }, "container:web")).message).toContain("--network container:web with a user namespace");
   });
   test("ids through a mapping", () => {
     const maps = [{ containerID: 0, hostID: 100000, size: 1000 }, { containerID: 1000, hostID: 500000, size: 1 }];
