@@ -47,6 +47,38 @@ static int open_namespaces(const struct husk_plan *plan, int *fds, husk_error_t 
   return 0;
 }
 
+/* A child cloned into a new user namespace cannot setns into namespaces that the host's
+ * user namespace owns (EPERM: it has no capability there). So, as the pid namespace
+ * above, the parent joins the network, IPC and UTS namespaces given by path just before
+ * clone, the child inherits them, and the parent goes back to its own right after. */
+#define HUSK_PREJOIN_N 3
+static const int prejoin_types[HUSK_PREJOIN_N] = {CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS};
+static const char *const prejoin_self[HUSK_PREJOIN_N] = {"/proc/self/ns/net", "/proc/self/ns/ipc", "/proc/self/ns/uts"};
+
+static int prejoin_namespaces(const struct husk_plan *plan, int *ns_fds, int *own, husk_error_t *err) {
+  for (int t = 0; t < HUSK_PREJOIN_N; t++) own[t] = -1;
+  for (size_t i = 0; i < plan->n_ns; i++) {
+    for (int t = 0; t < HUSK_PREJOIN_N; t++) {
+      if ((int)plan->ns[i].type != prejoin_types[t] || ns_fds[i] < 0) continue;
+      own[t] = open(prejoin_self[t], O_RDONLY | O_CLOEXEC);
+      if (own[t] < 0) return husk_fail_errno(err, prejoin_self[t], "open own namespace");
+      if (setns(ns_fds[i], prejoin_types[t]) < 0) return husk_fail_errno(err, plan->ns[i].path, "setns before clone into a user namespace");
+      husk_close_fd(&ns_fds[i]); /* joined: the child inherits it */
+    }
+  }
+  return 0;
+}
+
+static int prejoin_restore(int *own, husk_error_t *err) {
+  int ret = 0;
+  for (int t = 0; t < HUSK_PREJOIN_N; t++) {
+    if (own[t] < 0) continue;
+    if (setns(own[t], prejoin_types[t]) < 0 && ret == 0) ret = husk_fail_errno(err, prejoin_self[t], "setns back to own namespace");
+    husk_close_fd(&own[t]);
+  }
+  return ret;
+}
+
 static int connect_console(const char *path, husk_error_t *err) {
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   if (strlen(path) >= sizeof(addr.sun_path)) return husk_fail(err, ENAMETOOLONG, path, "console socket path too long");
@@ -185,6 +217,16 @@ int husk_launch_prepare(struct husk_plan *plan, struct husk_launch *l, husk_erro
   if (plan->detach) flags |= CLONE_PARENT;
   int into_cgroup = 0;
   err->stage = ST_CLONE;
+  int own_ns[HUSK_PREJOIN_N] = {-1, -1, -1};
+  if (flags & CLONE_NEWUSER) {
+    ret = prejoin_namespaces(plan, ns_fds, own_ns, err);
+    if (ret < 0) {
+      husk_error_t ignored;
+      prejoin_restore(own_ns, &ignored);
+      close(sv[1]);
+      goto close_ns;
+    }
+  }
   /* v1: be born in the container's cgroups (see husk_cgroup_enter_self). Without a way
    * back to where we came from, fall back to moving the child after clone. */
   int v1_joined = 0;
@@ -203,6 +245,13 @@ int husk_launch_prepare(struct husk_plan *plan, struct husk_launch *l, husk_erro
       *err = back;
       err->stage = ST_CGROUP;
       ret = -(back.errnum ? back.errnum : EIO);
+      close(sv[1]);
+      goto close_ns;
+    }
+  }
+  if (pid != 0 && (flags & CLONE_NEWUSER)) {
+    ret = prejoin_restore(own_ns, err);
+    if (ret < 0) {
       close(sv[1]);
       goto close_ns;
     }

@@ -38,15 +38,16 @@ static int write_map(pid_t pid, const char *file, const struct husk_idmap *m, si
 }
 
 /* A user namespace carrying the mapping: made by a short-lived child that only waits. */
-static int userns_fd_for(const struct husk_mount *m, husk_error_t *err) {
+int husk_userns_fd(const struct husk_idmap *uidmap, size_t n_uidmap, const struct husk_idmap *gidmap, size_t n_gidmap,
+                   const char *what, husk_error_t *err) {
   int p[2];
-  if (pipe2(p, O_CLOEXEC) < 0) return husk_fail_errno(err, m->dest, "pipe");
+  if (pipe2(p, O_CLOEXEC) < 0) return husk_fail_errno(err, what, "pipe");
   pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid < 0) {
     int e = errno;
     close(p[0]);
     close(p[1]);
-    return husk_fail(err, e, m->dest, "clone user namespace for idmapped mount");
+    return husk_fail(err, e, what, "clone user namespace for idmapped mount");
   }
   if (pid == 0) {
     char c;
@@ -55,8 +56,8 @@ static int userns_fd_for(const struct husk_mount *m, husk_error_t *err) {
     _exit(0);
   }
   close(p[0]);
-  int ret = write_map(pid, "uid_map", m->uidmap, m->n_uidmap, err);
-  if (ret == 0) ret = write_map(pid, "gid_map", m->gidmap, m->n_gidmap, err);
+  int ret = write_map(pid, "uid_map", uidmap, n_uidmap, err);
+  if (ret == 0) ret = write_map(pid, "gid_map", gidmap, n_gidmap, err);
   int fd = -1;
   if (ret == 0) {
     char path[64];
@@ -67,6 +68,10 @@ static int userns_fd_for(const struct husk_mount *m, husk_error_t *err) {
   close(p[1]);
   while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
   return ret < 0 ? ret : fd;
+}
+
+static int userns_fd_for(const struct husk_mount *m, husk_error_t *err) {
+  return husk_userns_fd(m->uidmap, m->n_uidmap, m->gidmap, m->n_gidmap, m->dest, err);
 }
 
 static int prepare_one(const struct husk_mount *m, husk_error_t *err) {

@@ -4,6 +4,7 @@
  *   husk-core hooks  --plan-fd N --result-fd M --phase P --pid PID --status S
  *   husk-core monitor --plan-fd N --result-fd M     watch one detached container (monitor/)
  *   husk-core netns add|del PATH [--result-fd M]    a network namespace kept on PATH
+ *   husk-core idmap-overlay ... TARGET              a snapshot over idmapped layers (idmap_overlay.h)
  *   husk-core --version
  *   husk-core netlink-socket|netns-exec|netns-sysctl ...   (netns_tools.h)
  *
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "create.h"
+#include "idmap_overlay.h"
 #include "monitor/monitor.h"
 #include "netns.h"
 #include "netns_tools.h"
@@ -101,6 +103,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (strcmp(argv[1], "netns") == 0) return netns_mode(argc, argv);
+  if (strcmp(argv[1], "idmap-overlay") == 0) return husk_idmap_overlay_main(argc, argv);
   if (strcmp(argv[1], "netlink-socket") == 0 || strcmp(argv[1], "netns-exec") == 0 ||
       strcmp(argv[1], "netns-sysctl") == 0)
     return netns_tool_main(argc, argv);

@@ -6,7 +6,8 @@ import { HuskError } from "../runtime/errors.ts";
 import { createSnapshot, removeSnapshot } from "../storage/snapshot.ts";
 import { trace } from "../util/trace.ts";
 import { recordEvent } from "./events.ts";
-import { parsePlatform, parsePull } from "./flags/policies.ts";
+import { parsePull } from "./flags/policies.ts";
+import { checkRunnable, parsePlatformFlag } from "./platform.ts";
 import { resolveImage } from "./image-source.ts";
 import { generateName, newContainerId } from "./names.ts";
 import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
@@ -21,6 +22,9 @@ import { writeEtcFiles } from "./etc-files.ts";
 import { etcNetworkOf } from "./network-etc.ts";
 import { resolveSandbox } from "./network-sandbox.ts";
 import { ContainerPaths } from "./paths.ts";
+import { dirname } from "node:path";
+import { parseUsernsFlags } from "./userns-flags.ts";
+import { chownToContainerRoot, containerUserns, makeReachable, releaseUserns, snapshotIdmap } from "./userns.ts";
 
 export interface CreateRequest {
   image: string;
@@ -44,11 +48,13 @@ export function writeBundleConfig(
   netnsPath?: string,
 ): void {
   const paths = store.paths(rec.id);
+  const etcMounts = writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec));
+  chownToContainerRoot(etcMounts.map((m) => m.source), rec.userns);
   const spec = buildContainerSpec({
     record: rec,
     image: image.config,
     rootfs: rec.snapshot.mergedDir,
-    etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec)),
+    etcMounts,
     volumeSource: (n) => {
       const p = volumePaths.get(n);
       if (!p) throw new Error(`internal: volume ${n} was not attached`);
@@ -65,13 +71,15 @@ export function writeBundleConfig(
 
 export async function createEngineContainer(store: RecordStore, req: CreateRequest): Promise<ContainerRecord> {
   const pull = parsePull(req.flags.pull);
-  const platform = parsePlatform(req.flags.platform);
+  const platform = parsePlatformFlag(req.flags.platform);
   // Flags first: a bad value fails before any pull or disk work.
   containerSettings(req.flags, {}, req.image, req.cmd);
   trace("engine create: flags checked");
   const image = await resolveImage(req.image, { dataRoot: store.roots.dataRoot, pull, platform, onPull: req.onPull });
   trace("engine create: image resolved");
+  checkRunnable(req.image, image.record.platform);
   const settings = containerSettings(req.flags, image.config, image.ref, req.cmd);
+  const usernsReq = parseUsernsFlags(req.flags.userns, req.flags.uidmap, req.flags.gidmap);
   const id = newContainerId();
   // The network is looked up before anything is written: an unknown one fails cleanly.
   const sandbox = await resolveSandbox(new ContainerPaths(store.roots, id), settings).catch((e) => {
@@ -89,8 +97,17 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
   const volCtx = engineVolumeContext(store.roots);
   let volumes: AttachedVolumes | undefined;
   try {
-    rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove });
+    const userns = containerUserns(store.roots.dataRoot, id, usernsReq);
+    if (userns) {
+      rec.userns = userns;
+      store.write(rec);
+    }
+    rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove, idmap: snapshotIdmap(userns) });
     store.write(rec);
+    if (rec.userns) {
+      const snapDir = dirname(rec.snapshot.mergedDir);
+      makeReachable([dirname(snapDir), snapDir, store.paths(id).dataDir], store.roots.dataRoot);
+    }
     trace("engine create: snapshot mounted");
     // Volumes after the snapshot: an empty one is filled from the image's files.
     volumes = await attachVolumes(volCtx, id, rec.hostConfig.Mounts, rec.snapshot.mergedDir);
@@ -107,6 +124,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
         removeSnapshot(rec.snapshot);
       } catch {}
     }
+    releaseUserns(store.roots.dataRoot, { id, userns: rec.userns });
     store.remove(id);
     if (volumes) await releaseVolumes(volCtx, id, volumes.names, { removeAnonymous: true }).catch(() => {});
     throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;

@@ -8,6 +8,7 @@ import { pullImage } from "../image/pull.ts";
 import { canonicalReference, parseReference } from "../image/reference.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { trace } from "../util/trace.ts";
+import { formatPlatform, hostPlatform, normalizePlatform, parsePlatform } from "../image/registry/platform.ts";
 
 export interface ResolvedImage {
   record: ImageRecord;
@@ -34,18 +35,27 @@ function normalised(text: string): string {
   }
 }
 
-function lookup(store: ImageStore, text: string): ImageRecord | undefined {
+function lookup(store: ImageStore, text: string, platform: string | undefined): ImageRecord | undefined {
   try {
-    return store.resolve(text);
+    return platform ? store.resolveForPlatform(text, platform) : store.resolveForPlatform(text, formatPlatform(hostPlatform()));
   } catch (e) {
     if (e instanceof HuskError && e.message.startsWith("no such image")) return undefined;
     throw e;
   }
 }
 
+/** os/arch must match; a variant only when both name one (arm64 is v8 either way). */
+function samePlatform(record: ImageRecord, want: string): boolean {
+  const p = normalizePlatform(record.platform);
+  const w = parsePlatform(want);
+  return p.os === w.os && p.architecture === w.architecture && (!p.variant || !w.variant || p.variant === w.variant);
+}
+
 export async function resolveImage(text: string, opts: ImageSourceOptions): Promise<ResolvedImage> {
   const store = new ImageStore(opts.dataRoot);
-  let record = opts.pull === "always" ? undefined : lookup(store, text);
+  let record = opts.pull === "always" ? undefined : lookup(store, text, opts.platform);
+  // A local image of another platform than asked is "missing" for --pull missing.
+  if (record && opts.platform && !samePlatform(record, opts.platform)) record = opts.pull === "never" ? record : undefined;
   const ref = record && /^(sha256:)?[0-9a-f]{4,64}$/.test(text) ? text : normalised(text);
   if (!record) {
     if (opts.pull === "never") throw new HuskError(`no such image: ${text}`, "pull it first ('husk image pull'), or drop --pull never", 125);
@@ -57,8 +67,8 @@ export async function resolveImage(text: string, opts: ImageSourceOptions): Prom
       throw new HuskError(`unable to find image "${text}" locally, and pulling it failed: ${why}`, undefined, 125);
     }
   }
-  if (opts.platform && `${record.platform.os}/${record.platform.architecture}` !== opts.platform.split("/").slice(0, 2).join("/"))
-    throw new HuskError(`image ${text} is ${record.platform.os}/${record.platform.architecture}, not ${opts.platform}`, "pull the image for this platform (--pull always)", 125);
+  if (opts.platform && !samePlatform(record, opts.platform))
+    throw new HuskError(`image ${text} is here only for ${formatPlatform(record.platform)}, not ${opts.platform}`, `pull or load it for ${opts.platform} (--pull missing, or 'husk image load --platform ${opts.platform}')`, 125);
   trace("engine image: found");
   const content = new ContentStore(opts.dataRoot);
   const layers = new LayerStore(opts.dataRoot);

@@ -85,11 +85,15 @@ function baseMounts(privileged: boolean): Mount[] {
   ];
 }
 
-function userMount(m: MountSpec, volumeSource: (n: string) => string): Mount {
+function userMount(m: MountSpec, volumeSource: (n: string) => string, userns: boolean): Mount {
   if (m.Type === "tmpfs") return { destination: m.Target, type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", ...(m.ReadOnly ? ["ro"] : []), ...m.Options] };
   const source = m.Type === "volume" ? volumeSource(m.Source) : m.Source;
   const propagation = m.Options.find((o) => /^r?(shared|slave|private)$/.test(o)) ?? "rprivate";
-  return { destination: m.Target, type: "bind", source, options: ["rbind", m.ReadOnly ? "ro" : "rw", propagation] };
+  // In a user namespace a host bind is idmapped with the container's mappings, so host
+  // root's files are the container root's (docs/engine-userns.md). Volumes are not:
+  // they hold host ids, as the snapshot's upper does (their copy-up comes from it).
+  const idmap = userns && m.Type === "bind" ? ["idmap"] : [];
+  return { destination: m.Target, type: "bind", source, options: ["rbind", m.ReadOnly ? "ro" : "rw", propagation, ...idmap] };
 }
 
 function seccompProfile(input: SpecInput, caps: string[]) {
@@ -136,7 +140,7 @@ export function buildContainerSpec(input: SpecInput): Spec {
 
   const mounts = baseMounts(hc.Privileged);
   for (const m of input.etcMounts) mounts.push({ destination: m.destination, type: "bind", source: m.source, options: ["rbind", "rprivate"] });
-  for (const m of hc.Mounts) mounts.push(userMount(m, input.volumeSource));
+  for (const m of hc.Mounts) mounts.push(userMount(m, input.volumeSource, !!record.userns));
   for (const [dst, opts] of Object.entries(hc.Tmpfs)) mounts.push({ destination: dst, type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "noexec", ...opts.split(",").filter(Boolean)] });
   let args = proc.args ?? [];
   if (hc.Init) {
@@ -147,6 +151,7 @@ export function buildContainerSpec(input: SpecInput): Spec {
 
   const namespaces: LinuxNamespace[] = [{ type: "pid" }, { type: "ipc" }, { type: "uts" }, { type: "mount" }, { type: "cgroup" }];
   if (hc.NetworkMode !== "host") namespaces.push(input.netnsPath ? { type: "network", path: input.netnsPath } : { type: "network" });
+  if (record.userns) namespaces.unshift({ type: "user" });
 
   const devices = hc.Devices.map((d) => ({ d, dev: (input.statDevice ?? statHostDevice)(d.PathOnHost) }));
   const cpuQuota = hc.NanoCpus ? Math.round((hc.NanoCpus * 100000) / 1e9) : undefined;
@@ -169,6 +174,7 @@ export function buildContainerSpec(input: SpecInput): Spec {
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,
+      ...(record.userns ? { uidMappings: record.userns.uidMappings, gidMappings: record.userns.gidMappings } : {}),
       ...(Object.keys(hc.Sysctls).length ? { sysctl: hc.Sysctls } : {}),
       maskedPaths: hc.Privileged ? [] : MASKED,
       readonlyPaths: hc.Privileged ? [] : [...DEFAULT_READONLY_PATHS],

@@ -22,6 +22,8 @@ export interface ContainerRecord {
   networks?: Record<string, EndpointSettings>;
   /** The container's cgroup (what `stop` and `rm` clean up when the monitor is gone). */
   cgroup?: { dirs: string[]; v2Dir?: string; created: string[] };
+  /** Set when the container runs in its own user namespace (--userns auto, --uidmap). */
+  userns?: import("./userns.ts").RecordUserns;
   /** Paths of the named volumes this container created (rm -v removes them). */
   anonymousVolumes?: string[];
 }

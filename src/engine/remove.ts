@@ -13,6 +13,7 @@ import { type RecordStore, withContainerLock } from "./record-store.ts";
 import { killNow } from "./stop.ts";
 import { releaseVolumes, volumeNamesOf } from "../volume/resolve.ts";
 import { engineVolumeContext } from "./volumes.ts";
+import { releaseUserns } from "./userns.ts";
 
 export interface RemoveOptions {
   force: boolean;
@@ -35,6 +36,7 @@ export async function removeContainer(store: RecordStore, rec: ContainerRecord, 
     if (rec.snapshot.mergedDir) removeSnapshot(rec.snapshot);
     await detachContainerNetworks(store, rec, { netnsGoing: true });
     deleteNetns(paths.netns);
+    releaseUserns(store.roots.dataRoot, rec);
     store.remove(rec.id);
     // After the record: it no longer counts as a user of its anonymous volumes.
     await releaseVolumes(engineVolumeContext(store.roots), rec.id, volumeNamesOf(rec.hostConfig.Mounts), { removeAnonymous: opts.volumes });

@@ -5,7 +5,8 @@ import type { ImageConfig } from "../image/config-to-process.ts";
 import type { ContainerConfig, HostConfig, MountSpec } from "./docker-types.ts";
 import { parseEnv, parseLabels, parseSysctls } from "./flags/env.ts";
 import { parseMountFlag, parseTmpfs, parseVolume } from "./flags/mounts.ts";
-import { parseLogOpts, parseNetwork, parseRestart, parseStopSignal, parseStopTimeout, parseUserns } from "./flags/policies.ts";
+import { parseLogOpts, parseNetwork, parseRestart, parseStopSignal, parseStopTimeout } from "./flags/policies.ts";
+import { parseUsernsFlags, usernsModeText } from "./userns-flags.ts";
 import { parseCpus, parseCpuset, parseCpuShares, parseDevice, parseMemory, parseMemorySwap, parsePidsLimit, parseUlimit } from "./flags/resources.ts";
 import { effectiveCapabilities, parseSecurityOpts } from "./flags/security.ts";
 import { badValue } from "./flags/bad-value.ts";
@@ -48,6 +49,8 @@ export interface RunFlags extends NetworkFlags {
   stopTimeout?: string;
   logOpt?: string[];
   userns?: string;
+  uidmap?: string[];
+  gidmap?: string[];
   sysctl?: string[];
   device?: string[];
   cgroupParent?: string;
@@ -136,7 +139,7 @@ export function containerSettings(flags: RunFlags, image: ImageConfig, imageRef:
     Ulimits: (flags.ulimit ?? []).map(parseUlimit),
     Sysctls: parseSysctls(flags.sysctl ?? []),
     Devices: (flags.device ?? []).map(parseDevice),
-    UsernsMode: parseUserns(flags.userns),
+    UsernsMode: usernsModeText(parseUsernsFlags(flags.userns, flags.uidmap, flags.gidmap)),
     CgroupParent: flags.cgroupParent ?? "",
     LogConfig: { Type: "k8s-file", Config: parseLogOpts(flags.logOpt ?? []) },
     ...net.hostConfig,

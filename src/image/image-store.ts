@@ -33,9 +33,17 @@ interface Index {
   images: Record<string, ImageRecord>;
   /** canonical reference -> image id */
   tags: Record<string, string>;
+  /** canonical reference -> os/arch[/variant] -> image id: every platform saved under a
+   * name (a name's tag moves to the last one saved), so run --platform can choose. */
+  platforms?: Record<string, Record<string, string>>;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
+
+/** How the index keys a platform: os/arch[/variant], as --platform spells it. */
+export function platformKey(p: ImageRecord["platform"]): string {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+}
 
 export class ImageStore {
   private readonly file: string;
@@ -94,8 +102,25 @@ export class ImageStore {
   async save(record: ImageRecord, names: string[]): Promise<void> {
     await this.locked((index) => {
       index.images[record.id] = record;
-      for (const n of names) index.tags[n] = record.id;
+      const key = platformKey(record.platform);
+      for (const n of names) {
+        index.tags[n] = record.id;
+        ((index.platforms ??= {})[n] ??= {})[key] = record.id;
+      }
     });
+  }
+
+  /** The image saved under `text` (a name) for platform `key` ("linux/arm64/v8"), when
+   * one was; falls back to resolve() for ids and names saved with one platform only. */
+  resolveForPlatform(text: string, key: string): ImageRecord {
+    const index = this.load();
+    let name: string | undefined;
+    try {
+      name = canonicalReference(parseReference(text));
+    } catch {}
+    const id = name ? index.platforms?.[name]?.[key] : undefined;
+    if (id && index.images[id]) return index.images[id]!;
+    return this.resolve(text);
   }
 
   /** Give the image `srcText` names another name (docker's `image tag`). A name that
@@ -128,7 +153,10 @@ export class ImageStore {
       if (!index.images[record.id]) throw new HuskError(`no such image: ${text}`, "it was removed meanwhile");
       const named = byName && index.tags[byName] === record.id ? byName : undefined;
       const plan = planRemoval(index, record.id, named, opts.users ?? [], opts.force ?? false, text);
-      for (const n of plan.untag) delete index.tags[n];
+      for (const n of plan.untag) {
+        delete index.tags[n];
+        delete index.platforms?.[n];
+      }
       if (plan.deleteImage) this.dropImage(index, plan.deleteImage, content, layers);
       return { untagged: plan.untag, ...(plan.deleteImage ? { deleted: plan.deleteImage } : {}) };
     });

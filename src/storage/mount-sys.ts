@@ -19,6 +19,8 @@ export interface MountSys {
   closeFd(fd: number): void;
   /** uname release, for features that only a kernel version tells (lowerdir+, volatile). */
   kernelRelease(): string;
+  /** Overlay over idmapped lowers (husk-core idmap-overlay); absent: the real one. */
+  idmapOverlay?(spec: import("./overlay-options.ts").OverlaySpec, idmap: import("./idmap-overlay.ts").SnapshotIdmap, target: string): void;
 }
 
 export function realMountSys(): MountSys {

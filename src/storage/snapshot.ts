@@ -20,6 +20,7 @@ import { realMountSys, type MountSys } from "./mount-sys.ts";
 import { mountOverlay, unmountOverlay } from "./overlay-mount.ts";
 import { checkOverlayPath, kernelAtLeast, type MountMethod, overlayLowerOrder, OVERLAY_MAX_LAYERS, type OverlaySpec } from "./overlay-options.ts";
 import { removeTreeOnOneDevice } from "./safe-remove.ts";
+import { chownThrough, chownTreeThrough, mountIdmappedOverlay, type SnapshotIdmap } from "./idmap-overlay.ts";
 
 export interface SnapshotInfo {
   driver: DriverName;
@@ -41,6 +42,9 @@ export interface SnapshotOptions {
   mountMethod?: MountMethod;
   /** The kernel seam (tests may record or fail calls). */
   sys?: MountSys;
+  /** A container in a user namespace: the layers are seen through this mapping
+   * (overlay over idmapped lowers; the copy driver chowns its private copy). */
+  idmap?: SnapshotIdmap;
 }
 
 /** Kept in the snapshot dir so remount and cleanup need nothing else. */
@@ -50,6 +54,8 @@ interface SnapshotMeta {
   lowerDirs: string[];
   volatile: boolean;
   created: string;
+  /** Set for a user-namespaced container: every mount of it maps the layers again. */
+  idmap?: SnapshotIdmap;
 }
 
 const ID = /^[0-9a-f]{64}$/;
@@ -105,6 +111,12 @@ function checkLayers(layerDirs: readonly string[]): void {
   }
 }
 
+/** Mount the overlay: plain, or over idmapped lowers for a user-namespaced container. */
+function mountOverlayOf(sys: MountSys, info: SnapshotInfo, volatile: boolean, idmap: SnapshotIdmap | undefined, method?: MountMethod): void {
+  if (idmap) (sys.idmapOverlay ?? mountIdmappedOverlay)(overlaySpec(info, volatile), idmap, info.mergedDir);
+  else mountOverlay(sys, overlaySpec(info, volatile), info.mergedDir, method);
+}
+
 function overlaySpec(info: SnapshotInfo, volatile: boolean): OverlaySpec {
   return { lowerDirs: info.lowerDirs, upperDir: info.upperDir, workDir: info.workDir, options: volatile ? [...OVERLAY_OPTIONS, "volatile"] : OVERLAY_OPTIONS };
 }
@@ -142,14 +154,16 @@ export function createSnapshot(dataRoot: string, id: string, layerDirs: string[]
     if (driver === "overlay") {
       // The upper root is what the container sees as "/": give it the image's root attributes.
       mkdirSync(info.upperDir, { mode: 0o755 });
-      chownSync(info.upperDir, top.uid, top.gid);
+      if (opts.idmap) chownThrough(info.upperDir, top.uid, top.gid, opts.idmap);
+      else chownSync(info.upperDir, top.uid, top.gid);
       chmodSync(info.upperDir, top.mode & 0o7777);
       mkdirSync(info.workDir, { mode: 0o700 });
-      writeMeta(dir, { version: 1, driver, lowerDirs: info.lowerDirs, volatile, created: new Date().toISOString() });
-      mountOverlay(sys, overlaySpec(info, volatile), info.mergedDir, opts.mountMethod);
+      writeMeta(dir, { version: 1, driver, lowerDirs: info.lowerDirs, volatile, created: new Date().toISOString(), ...(opts.idmap ? { idmap: opts.idmap } : {}) });
+      mountOverlayOf(sys, info, volatile, opts.idmap, opts.mountMethod);
     } else {
       copyLayers(layerDirs, info.mergedDir);
-      writeMeta(dir, { version: 1, driver, lowerDirs: info.lowerDirs, volatile: false, created: new Date().toISOString() });
+      if (opts.idmap) chownTreeThrough(info.mergedDir, opts.idmap);
+      writeMeta(dir, { version: 1, driver, lowerDirs: info.lowerDirs, volatile: false, created: new Date().toISOString(), ...(opts.idmap ? { idmap: opts.idmap } : {}) });
     }
   } catch (e) {
     try {
@@ -169,7 +183,8 @@ export function mountSnapshot(info: SnapshotInfo, sys: MountSys = realMountSys()
   if (!existsSync(info.mergedDir)) throw new HuskError(`mount snapshot: ${info.mergedDir} is missing`, "the container's files were removed; remove the container");
   if (info.driver === "copy") return;
   if (isMounted(info.mergedDir)) return;
-  const volatile = readMeta(dir)?.volatile ?? false;
+  const meta = readMeta(dir);
+  const volatile = meta?.volatile ?? false;
   if (volatile && existsSync(join(info.workDir, VOLATILE_MARK))) {
     // A volatile upper cannot be trusted after its mount is gone (crash or not), and the
     // kernel refuses it; an ephemeral container's writable layer starts afresh.
@@ -177,8 +192,9 @@ export function mountSnapshot(info: SnapshotInfo, sys: MountSys = realMountSys()
       removeTreeOnOneDevice(d);
       mkdirSync(d, { mode: d === info.workDir ? 0o700 : 0o755 });
     }
+    if (meta?.idmap) chownThrough(info.upperDir, 0, 0, meta.idmap);
   }
-  mountOverlay(sys, overlaySpec(info, volatile), info.mergedDir);
+  mountOverlayOf(sys, info, volatile, meta?.idmap);
 }
 
 /** Unmount the snapshot; a no-op when it is not mounted. */

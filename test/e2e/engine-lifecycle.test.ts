@@ -200,7 +200,7 @@ describe("errors: one line, docker's exit code, nothing left", () => {
       [["--network", "nosuchnet"], /network "nosuchnet" not found/],
       [["--cap-add", "CAP_FLY"], /invalid value "CAP_FLY" for --cap-add/],
       [["--pull", "sometimes"], /invalid value "sometimes" for --pull/],
-      [["--platform", "linux/s390x"], /this host runs linux\/\w+ only/],
+      [["--platform", "linux/s390x", "--pull", "never"], /is here only for linux\/\w+, not linux\/s390x/],
       [["--security-opt", "seccomp=/no/profile.json"], /seccomp=\/no\/profile.json: cannot read the profile: ENOENT/],
       [["-u", "ghost"], /user "ghost" is not in the image's \/etc\/passwd/],
       [["--name", "bad/name"], /invalid container name "bad\/name"/],

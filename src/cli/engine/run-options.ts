@@ -47,7 +47,9 @@ export abstract class CreateOptionsCommand extends EngineCommand {
   stopSignal = Option.String("--stop-signal", { description: "signal that stops the container" });
   stopTimeout = Option.String("--stop-timeout", { description: "seconds before SIGKILL on stop" });
   logOpt = Option.Array("--log-opt", { description: "max-size=SIZE, max-file=N" });
-  userns = Option.String("--userns", { description: "host (the only mode today)" });
+  userns = Option.String("--userns", { description: "host (default), auto[:size=N]: a fresh range of host ids per container" });
+  uidmap = Option.Array("--uidmap", { description: "CONTAINER:HOST:SIZE uid mapping (a user namespace; repeatable)" });
+  gidmap = Option.Array("--gidmap", { description: "CONTAINER:HOST:SIZE gid mapping (default: as --uidmap)" });
   sysctl = Option.Array("--sysctl", { description: "KEY=VALUE namespaced kernel setting" });
   device = Option.Array("--device", { description: "HOST[:CONTAINER][:rwm]" });
   platform = Option.String("--platform", { description: "os/arch to pull and run" });
@@ -65,4 +67,4 @@ export abstract class CreateOptionsCommand extends EngineCommand {
   }
 }
 
-const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "sysctl", "device", "platform", "pull", "cgroupParent", "rm", "publish", "publishAll", "ip", "ip6", "networkAlias", "dns", "dnsSearch", "dnsOption", "addHost", "macAddress"];
+const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "uidmap", "gidmap", "sysctl", "device", "platform", "pull", "cgroupParent", "rm", "publish", "publishAll", "ip", "ip6", "networkAlias", "dns", "dnsSearch", "dnsOption", "addHost", "macAddress"];

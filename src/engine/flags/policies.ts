@@ -57,24 +57,6 @@ export function parsePull(text: string | undefined): "missing" | "always" | "nev
   throw badValue("--pull", t, "expected missing, always or never");
 }
 
-const ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
-export const hostPlatform = () => `linux/${ARCH[process.arch] ?? process.arch}`;
-
-/** --platform os/arch[/variant]: this host runs only its own (no emulation). */
-export function parsePlatform(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(text)) throw badValue("--platform", text, "expected OS/ARCH[/VARIANT] such as linux/amd64");
-  const [os, arch] = text.split("/");
-  if (`${os}/${arch}` !== hostPlatform()) throw badValue("--platform", text, `this host runs ${hostPlatform()} only (no emulation)`);
-  return text;
-}
-
-/** --userns: "host" (the default: no user namespace) is all husk offers today. */
-export function parseUserns(text: string | undefined): string {
-  if (text === undefined || text === "" || text === "host") return text ?? "";
-  throw badValue("--userns", text, "husk supports only --userns=host (user namespace remapping is not in this husk yet)");
-}
-
 export function parseStopSignal(text: string | undefined, imageDefault: string | undefined): string {
   const t = text ?? imageDefault ?? "SIGTERM";
   try {
