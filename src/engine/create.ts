@@ -11,6 +11,7 @@ import { resolveImage } from "./image-source.ts";
 import { generateName, newContainerId } from "./names.ts";
 import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
 import { findInitBinary } from "./init-binary.ts";
+import type { Spec } from "../oci/spec.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
 import { containerSettings, type RunFlags } from "./run-flags.ts";
@@ -27,6 +28,8 @@ export interface CreateRequest {
   cmd: string[];
   flags: RunFlags & { pull?: string; platform?: string };
   onPull?: (ref: string) => void;
+  /** Gets the validated spec written to config.json (`run` hands it to start as is). */
+  onSpec?: (spec: Spec) => void;
 }
 
 /** Where the container's cgroups go: --cgroup-parent (relative: under the caller's own
@@ -42,13 +45,15 @@ export function writeBundleConfig(
   image: { config: import("../image/config-to-process.ts").ImageConfig },
   volumePaths: Map<string, string>,
   netnsPath?: string,
-): void {
+): Spec {
   const paths = store.paths(rec.id);
+  const etcMounts = writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec));
+  trace("engine create: /etc files written");
   const spec = buildContainerSpec({
     record: rec,
     image: image.config,
     rootfs: rec.snapshot.mergedDir,
-    etcMounts: writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec)),
+    etcMounts,
     volumeSource: (n) => {
       const p = volumePaths.get(n);
       if (!p) throw new Error(`internal: volume ${n} was not attached`);
@@ -60,7 +65,9 @@ export function writeBundleConfig(
     ownBounding: ownBoundingSet(),
     cgroupsPath: cgroupsPathFor(rec.hostConfig.CgroupParent, rec.id),
   });
+  trace("engine create: spec built");
   writeFileSync(paths.config, JSON.stringify(spec, null, 1));
+  return spec;
 }
 
 export async function createEngineContainer(store: RecordStore, req: CreateRequest): Promise<ContainerRecord> {
@@ -90,6 +97,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
   let volumes: AttachedVolumes | undefined;
   try {
     rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove });
+    trace("engine create: snapshot made");
     store.write(rec);
     trace("engine create: snapshot mounted");
     // Volumes after the snapshot: an empty one is filled from the image's files.
@@ -99,7 +107,8 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     if (anonymous.length) rec.anonymousVolumes = anonymous;
     store.write(rec);
     trace("engine create: volumes mounted");
-    writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
+    const spec = writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
+    req.onSpec?.(spec);
     trace("engine create: config.json written");
   } catch (e) {
     if (rec.snapshot.mergedDir) {
@@ -112,5 +121,6 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;
   }
   recordEvent(store.roots, "create", id, { name: rec.name, image: rec.config.Image });
+  trace("engine create: event recorded");
   return rec;
 }

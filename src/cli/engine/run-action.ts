@@ -6,6 +6,7 @@ import type { EngineRoots } from "../../engine/paths.ts";
 import { RecordStore } from "../../engine/record-store.ts";
 import { removeContainer } from "../../engine/remove.ts";
 import type { RunFlags } from "../../engine/run-flags.ts";
+import type { Spec } from "../../oci/spec.ts";
 import { startEngineContainer } from "../../engine/start.ts";
 import { trace } from "../../util/trace.ts";
 
@@ -24,17 +25,19 @@ export interface RunIo {
 }
 
 export async function runContainerAction(req: RunRequest, io: RunIo): Promise<number> {
-  trace("engine run: parsed");
+  trace("engine run: modules loaded");
   const store = new RecordStore(req.roots);
+  let spec: Spec | undefined;
   const rec = await createEngineContainer(store, {
     image: req.image,
     cmd: req.cmd,
     flags: req.flags,
     onPull: (ref) => io.stderr.write(`Unable to find image '${ref}' locally\n`),
+    onSpec: (s) => (spec = s),
   });
   let started;
   try {
-    started = await startEngineContainer(store, rec, { waitForAttach: !req.detach, justCreated: true });
+    started = await startEngineContainer(store, rec, { waitForAttach: !req.detach, justCreated: true, spec });
   } catch (e) {
     // docker keeps a container that failed to start, unless --rm asked otherwise.
     if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });

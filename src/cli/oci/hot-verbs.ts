@@ -13,6 +13,7 @@ export interface OciVerbOptions extends OciGlobals {
   pidFile?: string;
   consoleSocket?: string;
   noPivot?: boolean;
+  noNewKeyring?: boolean;
   preserveFds?: string;
   detach?: boolean;
   keep?: boolean;
