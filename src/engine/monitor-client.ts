@@ -4,7 +4,9 @@
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { basename, dirname } from "node:path";
-import { unpack } from "msgpackr";
+// "msgpackr" itself (node-index.js) probes for the optional native msgpackr-extract at
+// load (node-gyp-build, detect-libc: file system walks), which costs ms on every start.
+import { unpack } from "msgpackr/unpack";
 import { addon } from "../native/addon.ts";
 import { type CoreEvent, runCore } from "../runtime/core-runner.ts";
 import { CoreError, HuskError } from "../runtime/errors.ts";
