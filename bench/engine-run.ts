@@ -7,14 +7,17 @@
 // (nsenter --net), for husk and podman alike, so neither bridge nor firewall rules land
 // in the host's namespace; the nsenter cost ("nsenter") is measured and subtracted.
 //
-//   sudo node_modules/.bin/bun bench/engine-run.ts [--runs N (15)] [--warmup N (2)] [--husk dist/husk]
+//   sudo node_modules/.bin/bun bench/engine-run.ts [--runs N (15)] [--warmup N (2)] [--husk dist/husk] [--baseline PATH] [--no-podman]
+//
+// --baseline adds another husk build to the same rounds ("husk-baseline"), for before/after;
+// --no-podman measures husk alone (quicker when only husk changed).
 //
 // Everyone runs the same busybox image: husk from an OCI layout loaded with `husk image
 // load`, podman from `podman import` of the same rootfs, in a private store. podman gets
 // the flags this host needs (cgroupfs, file events, ulimits within the hard limits).
 // crun 1.8 refuses the hybrid cgroup layout, so podman+crun runs through the
 // private-mount-namespace wrapper; its cost ("wrapper") is measured and subtracted.
-import { existsSync, mkdtempSync, rmdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { inPrivateCgroupView, ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
@@ -29,6 +32,7 @@ const opt = (name: string, dflt: string) => {
 const runs = Number(opt("--runs", "15"));
 const warmup = Number(opt("--warmup", "2"));
 const husk = resolve(opt("--husk", join(REPO_ROOT, "dist", "husk")));
+const baseline = argv.includes("--baseline") ? resolve(opt("--baseline", "")) : undefined;
 if (process.getuid?.() !== 0) throw new Error("engine-run: run as root");
 
 const IMAGE = "localhost/husk-bench/busybox:1";
@@ -59,7 +63,7 @@ const layout = join(work, "layout");
 await busyboxLayout(layout, IMAGE, { Env: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["/bin/sh"] });
 sh([husk, "image", "load", "--data-root", dataRoot, "-i", layout]);
 sh(["tar", "-C", rootfs, "-cf", join(work, "bb.tar"), "."]);
-const havePodman = !!Bun.which("podman");
+const havePodman = !!Bun.which("podman") && !argv.includes("--no-podman");
 if (havePodman) sh([...podman("runc"), "import", join(work, "bb.tar"), IMAGE]);
 
 interface Row { name: string; cmd: string[]; samples: number[]; error?: string }
@@ -67,6 +71,10 @@ const rows: Row[] = [
   { name: "husk", cmd: [husk, "run", "--root", root, "--data-root", dataRoot, "--rm", "--network", "none", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "true"], samples: [] },
   { name: "husk bridge", cmd: inNetns([husk, "run", "--root", root, "--data-root", dataRoot, "--rm", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "true"]), samples: [] },
   { name: "nsenter", cmd: inNetns(["true"]), samples: [] },
+  // The same data root (the image), its own live root.
+  ...(baseline
+    ? [{ name: "husk-baseline", cmd: [baseline, "run", "--root", `${root}-baseline`, "--data-root", dataRoot, "--rm", "--network", "none", "--cgroup-parent", ownCgroupParent(cgName), IMAGE, "true"], samples: [] }]
+    : []),
   ...(havePodman
     ? [
         { name: "podman+crun", cmd: inPrivateCgroupView(podmanRun("crun")), samples: [] },
@@ -106,16 +114,18 @@ if (med.has("podman+crun")) med.set("podman+crun (net)", med.get("podman+crun")!
 if (med.has("podman+crun bridge")) med.set("podman+crun bridge (net)", med.get("podman+crun bridge")! - wrapper - nsenter);
 if (med.has("podman+runc bridge")) med.set("podman+runc bridge (net)", med.get("podman+runc bridge")! - nsenter);
 med.set("husk bridge (net)", med.get("husk bridge")! - nsenter);
-console.log("contender            n   median ms   min ms");
+const p25 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)] ?? NaN;
+console.log(`load average at the end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (cpus: ${navigator.hardwareConcurrency})`);
+console.log("contender            n   median ms   p25 ms   min ms");
 for (const r of rows) {
   if (r.error && !r.samples.length) console.log(`${r.name.padEnd(20)} failed: ${r.error}`);
-  else console.log(`${r.name.padEnd(20)} ${String(r.samples.length).padStart(2)}  ${med.get(r.name)!.toFixed(1).padStart(9)}  ${Math.min(...r.samples).toFixed(1).padStart(7)}`);
+  else console.log(`${r.name.padEnd(20)} ${String(r.samples.length).padStart(2)}  ${med.get(r.name)!.toFixed(1).padStart(9)}  ${p25(r.samples).toFixed(1).padStart(7)}  ${Math.min(...r.samples).toFixed(1).padStart(7)}`);
 }
 for (const k of ["podman+crun (net)", "husk bridge (net)", "podman+crun bridge (net)", "podman+runc bridge (net)"])
   if (med.has(k)) console.log(`${k.padEnd(24)} ${med.get(k)!.toFixed(1).padStart(9)}`);
 const h = med.get("husk")!;
 console.log("--network none:");
-for (const peer of ["podman+crun (net)", "podman+runc"])
+for (const peer of ["podman+crun (net)", "podman+runc", "husk-baseline"])
   if (med.has(peer)) console.log(`  husk / ${peer}: ${(h / med.get(peer)!).toFixed(3)}x`);
 console.log("default network (husk bridge vs podman's bridge):");
 const hb = med.get("husk bridge (net)")!;
@@ -138,6 +148,7 @@ rmSync(work, { recursive: true, force: true });
 rmSync(root, { recursive: true, force: true });
 // The bridges (husk0, podman0), their veths and firewall rules go with the namespace.
 Bun.spawnSync(["ip", "netns", "del", netnsName]);
+rmSync(`${root}-baseline`, { recursive: true, force: true });
 removeTestCgroups(cgName);
 // podman (cgroupfs manager) leaves an empty libpod_parent/conmon tree in each hierarchy.
 for (const l of findLeaks(snapshot, { paths: [work] }).sort().reverse()) {

@@ -11,7 +11,7 @@
 // wrapper's own cost is measured with `true` and subtracted for the "crun (net)" row.
 // See bench/README.md.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
@@ -22,12 +22,14 @@ interface Args {
   runs: number;
   warmup: number;
   husk: string;
+  /** Another husk build measured in the same rounds ("husk-baseline"), for before/after. */
+  baseline?: string;
   out: string;
 }
 
 function usage(msg?: string): never {
   if (msg) console.error(`oci-run: ${msg}`);
-  console.error("usage: bun bench/oci-run.ts [--runs N (30)] [--warmup N (3)] [--husk PATH (dist/husk)] [--out DIR (bench/results)]");
+  console.error("usage: bun bench/oci-run.ts [--runs N (30)] [--warmup N (3)] [--husk PATH (dist/husk)] [--baseline PATH] [--out DIR (bench/results)]");
   process.exit(2);
 }
 
@@ -59,6 +61,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--out":
         args.out = resolve(value());
+        break;
+      case "--baseline":
+        args.baseline = resolve(value());
         break;
       case "-h":
       case "--help":
@@ -157,6 +162,10 @@ async function main() {
   } else {
     add({ name: "husk", missing: `${args.husk} not found (build it: node_modules/.bin/bun run build)`, command: () => [] });
   }
+  if (args.baseline) {
+    const root = makeRoot("husk-baseline");
+    add({ name: "husk-baseline", root, command: (id) => [args.baseline!, "oci", "--root", root, "run", "--bundle", bundle, id] });
+  }
   if (Bun.which("crun")) {
     const root = makeRoot("crun");
     add({ name: "crun", root, command: (id) => inPrivateCgroupView(["crun", "--root", root, "run", "--bundle", bundle, id]) });
@@ -218,9 +227,10 @@ async function main() {
     "husk/crun": ratio("husk", "crun (net)"),
     "husk/runc": ratio("husk", "runc"),
     "crun/runc": ratio("crun (net)", "runc"),
+    ...(args.baseline ? { "husk/baseline": ratio("husk", "husk-baseline"), "baseline/crun": ratio("husk-baseline", "crun (net)") } : {}),
   };
 
-  const rows = ["husk", "crun", "crun-wrapper", "crun (net)", "runc", "spawn-true"];
+  const rows = ["husk", ...(args.baseline ? ["husk-baseline"] : []), "crun", "crun-wrapper", "crun (net)", "runc", "spawn-true"];
   const header = ["runtime", "n", "mean ms", "median ms", "p90 ms", "min ms", "max ms", "sd ms"];
   const table: string[][] = [header];
   const missingLines: string[] = [];
@@ -241,6 +251,7 @@ async function main() {
     console.log(`${k.padEnd(10)} ${v ? `mean ${v.mean.toFixed(2)}x  median ${v.median.toFixed(2)}x  min ${v.min.toFixed(2)}x` : "n/a"}`);
   }
   console.log("targets: husk/crun <= 1.25x, husk/runc <= 0.50x (see bench/README.md)");
+  console.log(`load average at the end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (cpus: ${navigator.hardwareConcurrency})`);
 
   // ---- cleanup (before writing results, so leaks can be reported in them)
   const leftovers: string[] = [];
