@@ -105,7 +105,9 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     const catalog = readCatalog(store.roots.dataRoot);
     const anonymous = volumes.names.filter((n) => catalog[n]?.anonymous);
     if (anonymous.length) rec.anonymousVolumes = anonymous;
-    store.write(rec);
+    // attachVolumes names anonymous volumes in the record's mounts; without volumes the
+    // record is unchanged and a fourth write of it would only cost time.
+    if (volumes.names.length) store.write(rec);
     trace("engine create: volumes mounted");
     const spec = writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
     req.onSpec?.(spec);
