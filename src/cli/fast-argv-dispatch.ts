@@ -62,6 +62,7 @@ async function ociVerb(verb: string, args: string[]): Promise<number | undefined
   if (!p) return undefined;
   trace(`fast argv: oci ${verb}`);
   const [{ OCI_HOT_VERBS }, { ociExecute }] = await Promise.all([import("./oci/hot-verbs.ts"), import("./oci/oci-execute.ts")]);
+  trace("fast argv: oci modules loaded");
   const o = ociVerbOptions(p);
   const io = lightContext();
   return ociExecute(o, io.stderr, () => OCI_HOT_VERBS[verb]!(o, io));

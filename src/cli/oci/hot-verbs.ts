@@ -3,6 +3,7 @@
 // fast path (src/cli/fast-argv-dispatch.ts) both call these with the same option object.
 // Each loads only its own operation module (module evaluation is start-up time).
 import { StateStore } from "../../state/store.ts";
+import { trace } from "../../util/trace.ts";
 import { intOption, type OciGlobals, ociWarn } from "./oci-execute.ts";
 
 /** The options of one verb, by the clipanion class's property names. */
@@ -39,6 +40,7 @@ const bundleOptions = (o: OciVerbOptions) => ({
 export const OCI_HOT_VERBS: Record<string, (o: OciVerbOptions, io: OciIo) => Promise<number | void>> = {
   run: async (o, io) => {
     const { runContainer } = await import("../../oci/ops/run.ts");
+    trace("oci run: modules loaded");
     return runContainer(new StateStore(o.root), { ...bundleOptions(o), detach: o.detach ?? false, keep: o.keep ?? false }, ociWarn(o, io.stderr));
   },
   create: async (o) => {
