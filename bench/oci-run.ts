@@ -11,20 +11,69 @@
 // wrapper's own cost is measured with `true` and subtracted for the "crun (net)" row.
 // See bench/README.md.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { inPrivateCgroupView, ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
-import { firstLine, hostFacts, parseFlags, printColumns, requireRoot, rotated, type Stats, stats, stamp, timeOnce } from "./lib.ts";
 
-const FLAGS = {
-  runs: { kind: "count", default: 30, min: 1 },
-  warmup: { kind: "count", default: 3 },
-  husk: { kind: "path", default: join(REPO_ROOT, "dist", "husk") },
-  out: { kind: "path", default: join(REPO_ROOT, "bench", "results") },
-} as const;
+interface Args {
+  runs: number;
+  warmup: number;
+  husk: string;
+  /** Another husk build measured in the same rounds ("husk-baseline"), for before/after. */
+  baseline?: string;
+  out: string;
+}
+
+function usage(msg?: string): never {
+  if (msg) console.error(`oci-run: ${msg}`);
+  console.error("usage: bun bench/oci-run.ts [--runs N (30)] [--warmup N (3)] [--husk PATH (dist/husk)] [--baseline PATH] [--out DIR (bench/results)]");
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { runs: 30, warmup: 3, husk: join(REPO_ROOT, "dist", "husk"), out: join(REPO_ROOT, "bench", "results") };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) usage(`${flag} needs a value`);
+      return v;
+    };
+    const count = (min: number): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) usage(`${flag}: ${JSON.stringify(v)} is not an integer >= ${min}`);
+      return n;
+    };
+    switch (flag) {
+      case "--runs":
+        args.runs = count(1);
+        break;
+      case "--warmup":
+        args.warmup = count(0);
+        break;
+      case "--husk":
+        args.husk = resolve(value());
+        break;
+      case "--out":
+        args.out = resolve(value());
+        break;
+      case "--baseline":
+        args.baseline = resolve(value());
+        break;
+      case "-h":
+      case "--help":
+        usage();
+      default:
+        usage(`unknown argument ${JSON.stringify(a)}`);
+    }
+  }
+  return args;
+}
 
 interface Contender {
   name: string;
@@ -38,11 +87,54 @@ interface Contender {
   lastError?: string;
 }
 
+interface Stats {
+  n: number;
+  mean: number;
+  median: number;
+  p90: number;
+  min: number;
+  max: number;
+  stddev: number;
+}
+
+function stats(samples: number[]): Stats | undefined {
+  if (samples.length === 0) return undefined;
+  const s = [...samples].sort((a, b) => a - b);
+  const n = s.length;
+  const mean = s.reduce((a, b) => a + b, 0) / n;
+  const median = n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+  const p90 = s[Math.max(0, Math.ceil(0.9 * n) - 1)]!;
+  const stddev = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  return { n, mean, median, p90, min: s[0]!, max: s[n - 1]!, stddev };
+}
+
+function firstLine(cmd: string[]): string | undefined {
+  try {
+    const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe", timeout: 10_000 });
+    if (r.exitCode !== 0) return undefined;
+    return r.stdout.toString().split("\n")[0]?.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run once, return wall ms, or an error string. */
+function timeOnce(argv: string[]): number | string {
+  const t0 = performance.now();
+  const r = Bun.spawnSync(argv, { stdin: "ignore", stdout: "pipe", stderr: "pipe", timeout: 60_000, killSignal: "SIGKILL" });
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) {
+    const err = r.stderr.toString().trim().split("\n").slice(-3).join(" | ");
+    return `exit ${r.exitCode ?? r.signalCode}: ${err || r.stdout.toString().trim() || "(no output)"}`;
+  }
+  return ms;
+}
+
 const fmt = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(2));
 
 async function main() {
-  const args = parseFlags("oci-run", FLAGS);
-  requireRoot("oci-run", "containers with namespaces and cgroups");
+  const args = parseArgs(process.argv.slice(2));
+  if (process.getuid?.() !== 0) usage("must run as root (containers with namespaces and cgroups)");
 
   const rootfs = await ensureBusyboxRootfs();
   const work = mkdtempSync(join(tmpdir(), "husk-bench-"));
@@ -70,6 +162,10 @@ async function main() {
   } else {
     add({ name: "husk", missing: `${args.husk} not found (build it: node_modules/.bin/bun run build)`, command: () => [] });
   }
+  if (args.baseline) {
+    const root = makeRoot("husk-baseline");
+    add({ name: "husk-baseline", root, command: (id) => [args.baseline!, "oci", "--root", root, "run", "--bundle", bundle, id] });
+  }
   if (Bun.which("crun")) {
     const root = makeRoot("crun");
     add({ name: "crun", root, command: (id) => inPrivateCgroupView(["crun", "--root", root, "run", "--bundle", bundle, id]) });
@@ -89,7 +185,10 @@ async function main() {
   const active = () => contenders.filter((c) => !c.missing);
   let seq = 0;
   const runRound = (measure: boolean, round: number) => {
-    for (const c of rotated(active(), round)) {
+    const list = active();
+    const rot = list.length > 0 ? round % list.length : 0;
+    const order = [...list.slice(rot), ...list.slice(0, rot)];
+    for (const c of order) {
       if (c.missing) continue;
       const id = `bench-${c.name}-${runId}-${seq++}`;
       const r = timeOnce(c.command(id));
@@ -128,9 +227,10 @@ async function main() {
     "husk/crun": ratio("husk", "crun (net)"),
     "husk/runc": ratio("husk", "runc"),
     "crun/runc": ratio("crun (net)", "runc"),
+    ...(args.baseline ? { "husk/baseline": ratio("husk", "husk-baseline"), "baseline/crun": ratio("husk-baseline", "crun (net)") } : {}),
   };
 
-  const rows = ["husk", "crun", "crun-wrapper", "crun (net)", "runc", "spawn-true"];
+  const rows = ["husk", ...(args.baseline ? ["husk-baseline"] : []), "crun", "crun-wrapper", "crun (net)", "runc", "spawn-true"];
   const header = ["runtime", "n", "mean ms", "median ms", "p90 ms", "min ms", "max ms", "sd ms"];
   const table: string[][] = [header];
   const missingLines: string[] = [];
@@ -143,13 +243,15 @@ async function main() {
     }
     table.push([name, String(s.n), fmt(s.mean), fmt(s.median), fmt(s.p90), fmt(s.min), fmt(s.max), fmt(s.stddev)]);
   }
-  printColumns(table);
+  const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length)));
+  for (const r of table) console.log(r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  "));
   for (const l of missingLines) console.log(l);
   console.log("");
   for (const [k, v] of Object.entries(ratios)) {
     console.log(`${k.padEnd(10)} ${v ? `mean ${v.mean.toFixed(2)}x  median ${v.median.toFixed(2)}x  min ${v.min.toFixed(2)}x` : "n/a"}`);
   }
   console.log("targets: husk/crun <= 1.25x, husk/runc <= 0.50x (see bench/README.md)");
+  console.log(`load average at the end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (cpus: ${navigator.hardwareConcurrency})`);
 
   // ---- cleanup (before writing results, so leaks can be reported in them)
   const leftovers: string[] = [];
@@ -170,7 +272,11 @@ async function main() {
   const result = {
     benchmark: "oci-run",
     date: started.toISOString(),
-    host: hostFacts(),
+    host: {
+      kernel: firstLine(["uname", "-r"]),
+      cpus: navigator.hardwareConcurrency,
+      cgroups: existsSync("/sys/fs/cgroup/unified") ? "hybrid" : existsSync("/sys/fs/cgroup/cgroup.controllers") ? "v2" : "v1",
+    },
     versions: {
       husk: existsSync(args.husk) ? (firstLine([args.husk, "--version"]) ?? "unknown") : null,
       crun: Bun.which("crun") ? firstLine(["crun", "--version"]) : null,
@@ -205,7 +311,8 @@ async function main() {
     leftovers,
   };
   mkdirSync(args.out, { recursive: true });
-  const file = join(args.out, `oci-run-${stamp(started)}.json`);
+  const stamp = started.toISOString().replace(/[:.]/g, "-").replace(/-\d{3}Z$/, "Z");
+  const file = join(args.out, `oci-run-${stamp}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
   console.log(`\nresults: ${file}`);
   if (leftovers.length > 0) process.exit(1);

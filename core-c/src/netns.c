@@ -28,8 +28,10 @@ static int loopback_up(husk_error_t *err) {
   return 0;
 }
 
-/* In a child (our own namespaces stay as they are): unshare, lo up, bind the new
- * namespace onto path in the host's mount namespace (only the network one changed). */
+/* unshare, lo up, bind the new namespace onto path in the caller's mount namespace (only
+ * the network one changed); with sock_fd >= 0, send a netlink socket opened inside it.
+ * Run in a child by husk_netns_add_with_netlink, in place by husk_netns_add_here (which
+ * returns to the old namespace afterwards). */
 static int child_add(const char *path, int sock_fd, husk_error_t *err) {
   if (unshare(CLONE_NEWNET) < 0) return husk_fail_errno(err, path, "unshare network namespace");
   int ret = loopback_up(err);
@@ -92,6 +94,24 @@ int husk_netns_add_with_netlink(const char *path, int sock_fd, husk_error_t *err
     return husk_fail(err, EIO, path, "network namespace helper exited with status 0x%x", status);
   }
   return 0;
+}
+
+int husk_netns_add_here(const char *path, husk_error_t *err) {
+  cleanup_fd int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (home < 0) return husk_fail_errno(err, "/proc/self/ns/net", "open own network namespace");
+  int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+  if (fd < 0) return husk_fail_errno(err, path, "create network namespace file");
+  close(fd);
+  int ret = child_add(path, -1, err);
+  /* Back home whatever happened: the caller must not stay in the new namespace. */
+  if (setns(home, CLONE_NEWNET) < 0) {
+    if (ret == 0) ret = husk_fail_errno(err, path, "return to own network namespace");
+  }
+  if (ret < 0) {
+    umount2(path, MNT_DETACH);
+    unlink(path);
+  }
+  return ret;
 }
 
 int husk_netns_del(const char *path, husk_error_t *err) {

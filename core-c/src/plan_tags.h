@@ -81,6 +81,7 @@ enum husk_plan_tag {
   HP_MON_EVENTS_FILE = 73,    /* str: the engine's events.jsonl (die, oom, restart are appended here) */
   HP_MON_EVENT_ID = 74,       /* str: the container id written in each event */
   HP_MON_EVENT_ATTRS = 75,    /* str: JSON object members (no braces) put in each event's attributes */
+  HP_MON_NETNS_ADD = 76,      /* str: make this network namespace file first (as `netns add`) unless it exists */
 
   /* HP_NAMESPACE members */
   NS_TYPE = 100,   /* u64: CLONE_NEW* flag */

@@ -4,6 +4,7 @@ import type { Cli } from "clipanion";
 import { BUILD_INFO } from "../version.ts";
 import { normalizeArgv } from "./argv.ts";
 import { COMMANDS, commandFor, knownPath } from "./commands.ts";
+import { fastMain } from "./fast-argv-dispatch.ts";
 import { lightContext } from "./light-stdio.ts";
 import { trace } from "../util/trace.ts";
 
@@ -37,6 +38,8 @@ export const usageExitCode = (argv: string[]): number => (argv[0] === "oci" ? 1 
 export async function main(argv0: string, args: string[]): Promise<number> {
   trace("modules loaded");
   const argv = normalizeArgv(argv0, args);
+  const fast = await fastMain(argv);
+  if (fast !== undefined) return fast;
   const cli = await buildCli(argv);
   trace("command loaded");
   let command;

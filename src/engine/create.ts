@@ -12,6 +12,7 @@ import { resolveImage } from "./image-source.ts";
 import { generateName, newContainerId } from "./names.ts";
 import { buildContainerSpec, ownBoundingSet } from "./oci-spec.ts";
 import { findInitBinary } from "./init-binary.ts";
+import type { Spec } from "../oci/spec.ts";
 import type { ContainerRecord } from "./record.ts";
 import type { RecordStore } from "./record-store.ts";
 import { containerSettings, type RunFlags } from "./run-flags.ts";
@@ -31,6 +32,8 @@ export interface CreateRequest {
   cmd: string[];
   flags: RunFlags & { pull?: string; platform?: string };
   onPull?: (ref: string) => void;
+  /** Gets the validated spec written to config.json (`run` hands it to start as is). */
+  onSpec?: (spec: Spec) => void;
 }
 
 /** Where the container's cgroups go: --cgroup-parent (relative: under the caller's own
@@ -46,10 +49,11 @@ export function writeBundleConfig(
   image: { config: import("../image/config-to-process.ts").ImageConfig },
   volumePaths: Map<string, string>,
   netnsPath?: string,
-): void {
+): Spec {
   const paths = store.paths(rec.id);
   const etcMounts = writeEtcFiles(paths.dataDir, rec.config.Hostname || rec.id.slice(0, 12), rec.network ? rec.network.sandbox === "host" : rec.hostConfig.NetworkMode === "host", etcNetworkOf(rec));
   chownToContainerRoot(etcMounts.map((m) => m.source), rec.userns);
+  trace("engine create: /etc files written");
   const spec = buildContainerSpec({
     record: rec,
     image: image.config,
@@ -66,7 +70,9 @@ export function writeBundleConfig(
     ownBounding: ownBoundingSet(),
     cgroupsPath: cgroupsPathFor(rec.hostConfig.CgroupParent, rec.id),
   });
+  trace("engine create: spec built");
   writeFileSync(paths.config, JSON.stringify(spec, null, 1));
+  return spec;
 }
 
 export async function createEngineContainer(store: RecordStore, req: CreateRequest): Promise<ContainerRecord> {
@@ -103,6 +109,7 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
       store.write(rec);
     }
     rec.snapshot = createSnapshot(store.roots.dataRoot, id, image.layerDirs, { ephemeral: rec.hostConfig.AutoRemove, idmap: snapshotIdmap(userns) });
+    trace("engine create: snapshot made");
     store.write(rec);
     if (rec.userns) {
       const snapDir = dirname(rec.snapshot.mergedDir);
@@ -114,9 +121,12 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     const catalog = readCatalog(store.roots.dataRoot);
     const anonymous = volumes.names.filter((n) => catalog[n]?.anonymous);
     if (anonymous.length) rec.anonymousVolumes = anonymous;
-    store.write(rec);
+    // attachVolumes names anonymous volumes in the record's mounts; without volumes the
+    // record is unchanged and a fourth write of it would only cost time.
+    if (volumes.names.length) store.write(rec);
     trace("engine create: volumes mounted");
-    writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
+    const spec = writeBundleConfig(store, rec, image, volumes.hostPaths, rec.network?.netnsPath);
+    req.onSpec?.(spec);
     trace("engine create: config.json written");
   } catch (e) {
     if (rec.snapshot.mergedDir) {
@@ -130,5 +140,6 @@ export async function createEngineContainer(store: RecordStore, req: CreateReque
     throw e instanceof HuskError && e.exitCode === 1 ? new HuskError(e.message, e.hint, 125) : e;
   }
   recordEvent(store.roots, "create", id, { name: rec.name, image: rec.config.Image });
+  trace("engine create: event recorded");
   return rec;
 }

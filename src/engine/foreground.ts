@@ -21,6 +21,7 @@ export const exitCodeOf = (exit: ExitInfo) => (exit.signal ? 128 + exit.signal :
 
 export async function runForeground(store: RecordStore, rec: ContainerRecord, pid: number, io: ForegroundIo, start: boolean): Promise<number> {
   const paths = store.paths(rec.id);
+  trace("engine run: attaching");
   let exit: ExitInfo;
   try {
     exit = await attach(paths.attachSocket, {
@@ -40,6 +41,7 @@ export async function runForeground(store: RecordStore, rec: ContainerRecord, pi
   }
   trace("engine run: exit frame");
   const live = currentState(rec, paths);
+  trace("engine run: state read");
   // die and oom are in the event log already: the monitor wrote them before the exit frame.
   // Re-read: start recorded the cgroups in the record after `rec` was loaded.
   if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });

@@ -4,7 +4,6 @@ import type { ImageConfig } from "../image/config-to-process.ts";
 import { ContentStore } from "../image/content-store.ts";
 import { type ImageRecord, ImageStore } from "../image/image-store.ts";
 import { LayerStore } from "../image/layer-store.ts";
-import { pullImage } from "../image/pull.ts";
 import { canonicalReference, parseReference } from "../image/reference.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { trace } from "../util/trace.ts";
@@ -61,6 +60,9 @@ export async function resolveImage(text: string, opts: ImageSourceOptions): Prom
     if (opts.pull === "never") throw new HuskError(`no such image: ${text}`, "pull it first ('husk image pull'), or drop --pull never", 125);
     if (opts.pull === "missing") opts.onPull?.(text);
     try {
+      // Loaded only when needed: the registry client and unpacker are a large share of
+      // the modules `husk run` would otherwise evaluate on every start.
+      const { pullImage } = await import("../image/pull.ts");
       record = await pullImage(text, { dataRoot: opts.dataRoot, platform: opts.platform, root: process.getuid?.() === 0 });
     } catch (e) {
       const why = e instanceof HuskError ? e.render() : (e as Error).message;

@@ -1,14 +1,15 @@
 // Talking to `husk-core monitor`: start one for a container, attach to it, stop it, and
 // read the status it writes. The CLI never waits on a monitor as its child: everything
 // goes through the attach socket and status.msgpack, so a killed CLI changes nothing.
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
-import { createConnection, type Socket } from "node:net";
-import { basename, dirname } from "node:path";
-import { unpack } from "msgpackr";
+import { readFileSync } from "node:fs";
+// "msgpackr" itself (node-index.js) probes for the optional native msgpackr-extract at
+// load (node-gyp-build, detect-libc: file system walks), which costs ms on every start.
+import { unpack } from "msgpackr/unpack";
 import { addon } from "../native/addon.ts";
 import { type CoreEvent, runCore } from "../runtime/core-runner.ts";
 import { CoreError, HuskError } from "../runtime/errors.ts";
 import { isSameLiveProcess } from "../state/proc-stat.ts";
+import { type AttachConnection, connectAttach } from "./attach-socket.ts";
 import { decodeExit, type ExitInfo, Frame, FrameReader, encodeFrame, resizeFrame, stdinFrames, stopFrame } from "./attach-frames.ts";
 
 export type { ExitInfo } from "./attach-frames.ts";
@@ -91,27 +92,6 @@ export function monitorAlive(st: MonitorStatus): boolean {
   return isSameLiveProcess(st.monitorPid, st.monitorStartTime);
 }
 
-/** sun_path holds 107 bytes: reach a longer socket path through our fd on its directory. */
-function connectPath(path: string): { path: string; release: () => void } {
-  if (Buffer.byteLength(path) < 108) return { path, release: () => {} };
-  const fd = openSync(dirname(path), "r");
-  return { path: `/proc/self/fd/${fd}/${basename(path)}`, release: () => closeSync(fd) };
-}
-
-async function connect(socketPath: string): Promise<Socket> {
-  if (!existsSync(socketPath)) throw new HuskError(`attach: ${socketPath}: ENOENT`, "the container's monitor is not running");
-  const target = connectPath(socketPath);
-  try {
-    return await new Promise<Socket>((resolve, reject) => {
-      const s = createConnection({ path: target.path });
-      s.once("connect", () => resolve(s));
-      s.once("error", (e) => reject(new HuskError(`attach: connect to ${socketPath}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, "the container's monitor is not running")));
-    });
-  } finally {
-    target.release();
-  }
-}
-
 export interface Sink {
   write(chunk: Uint8Array): unknown;
 }
@@ -138,7 +118,35 @@ const SIGNUM: Record<(typeof FORWARDED)[number], number> = { SIGHUP: 1, SIGINT: 
 
 /** Attach to a monitor; resolves with the container's exit once it is done for good. */
 export async function attach(socketPath: string, opts: AttachOptions = {}): Promise<ExitInfo> {
-  const sock = await connect(socketPath);
+  const reader = new FrameReader();
+  let exit: ExitInfo | undefined;
+  let settle!: { resolve: (e: ExitInfo) => void; reject: (e: Error) => void };
+  const done = new Promise<ExitInfo>((resolve, reject) => (settle = { resolve, reject }));
+  done.catch(() => {}); // it may settle before it is awaited below; the await still sees it
+  let conn: AttachConnection | undefined;
+  // On the exit frame: ack (if asked) and close; the frame may come before connect returns.
+  const finish = () => {
+    if (opts.ackCleanup) conn!.write(encodeFrame(Frame.cleanupAck));
+    conn!.end();
+    settle.resolve(exit!);
+  };
+  conn = await connectAttach(socketPath, {
+    data: (chunk) => {
+      for (const f of reader.push(chunk)) {
+        if (f.type === Frame.stdout) opts.stdout?.write(f.payload);
+        else if (f.type === Frame.stderr) opts.stderr?.write(f.payload);
+        else if (f.type === Frame.exit && !exit) {
+          exit = decodeExit(f.payload);
+          if (conn) finish();
+        }
+      }
+    },
+    close: () => {
+      if (!exit) settle.reject(new HuskError(`attach: ${socketPath}: the monitor went away before the container's exit`, "see the container's status"));
+    },
+  });
+  const sock = conn;
+  if (exit) finish();
   const send = (b: Uint8Array) => sock.write(b);
   const cleanups: (() => void)[] = [];
   const term = opts.tty && process.stdin.isTTY ? process.stdin : undefined;
@@ -177,26 +185,7 @@ export async function attach(socketPath: string, opts: AttachOptions = {}): Prom
   }
   if (opts.start) send(encodeFrame(Frame.start));
   try {
-    return await new Promise<ExitInfo>((resolve, reject) => {
-      const reader = new FrameReader();
-      let exit: ExitInfo | undefined;
-      sock.on("data", (chunk: Buffer) => {
-        for (const f of reader.push(chunk)) {
-          if (f.type === Frame.stdout) opts.stdout?.write(f.payload);
-          else if (f.type === Frame.stderr) opts.stderr?.write(f.payload);
-          else if (f.type === Frame.exit && !exit) {
-            exit = decodeExit(f.payload);
-            if (opts.ackCleanup) send(encodeFrame(Frame.cleanupAck));
-            sock.end();
-            resolve(exit);
-          }
-        }
-      });
-      sock.on("close", () => {
-        if (!exit) reject(new HuskError(`attach: ${socketPath}: the monitor went away before the container's exit`, "see the container's status"));
-      });
-      sock.on("error", () => {});
-    });
+    return await done;
   } finally {
     for (const c of cleanups.reverse()) c();
     sock.destroy();
@@ -209,24 +198,27 @@ export async function attach(socketPath: string, opts: AttachOptions = {}): Prom
  * monitor was already gone.
  */
 export async function stop(socketPath: string, timeoutSeconds: number): Promise<ExitInfo | undefined> {
-  let sock: Socket;
+  const reader = new FrameReader();
+  let exit: ExitInfo | undefined;
+  let closed!: () => void;
+  const gone = new Promise<void>((resolve) => (closed = resolve));
+  let conn: AttachConnection | undefined;
   try {
-    sock = await connect(socketPath);
+    conn = await connectAttach(socketPath, {
+      data: (chunk) => {
+        for (const f of reader.push(chunk))
+          if (f.type === Frame.exit && !exit) {
+            exit = decodeExit(f.payload);
+            conn?.end();
+          }
+      },
+      close: () => closed(),
+    });
   } catch {
     return undefined;
   }
-  return await new Promise<ExitInfo | undefined>((resolve) => {
-    const reader = new FrameReader();
-    let exit: ExitInfo | undefined;
-    sock.on("data", (chunk: Buffer) => {
-      for (const f of reader.push(chunk))
-        if (f.type === Frame.exit && !exit) {
-          exit = decodeExit(f.payload);
-          sock.end();
-        }
-    });
-    sock.on("close", () => resolve(exit));
-    sock.on("error", () => {});
-    sock.write(stopFrame(timeoutSeconds));
-  });
+  if (exit) conn.end();
+  else conn.write(stopFrame(timeoutSeconds));
+  await gone;
+  return exit;
 }

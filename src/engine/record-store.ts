@@ -94,7 +94,10 @@ export class RecordStore {
   }
 
   write(rec: ContainerRecord): void {
-    writeFileAtomic(this.paths(rec.id).record, packr.pack(rec));
+    // No fsync for --rm containers (three record writes per `run`): such a record lives
+    // only while its container runs, and after a power loss that container is gone and
+    // its volatile overlay cannot be mounted again; a torn record is skipped by list().
+    writeFileAtomic(this.paths(rec.id).record, packr.pack(rec), 0o600, !rec.hostConfig?.AutoRemove);
   }
 
   async rename(id: string, newName: string): Promise<ContainerRecord> {

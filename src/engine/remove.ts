@@ -4,6 +4,7 @@
 import { removeCgroups } from "../oci/ops/cgroup-cleanup.ts";
 import { HuskError } from "../runtime/errors.ts";
 import { removeSnapshot } from "../storage/snapshot.ts";
+import { trace } from "../util/trace.ts";
 import { currentState } from "./container-state.ts";
 import { recordEvent } from "./events.ts";
 import { deleteNetns } from "./container-netns.ts";
@@ -29,15 +30,20 @@ export async function removeContainer(store: RecordStore, rec: ContainerRecord, 
         throw new HuskError(`cannot remove container ${rec.name}: it is ${live.status}`, `stop it first ('husk stop ${rec.name}') or use 'husk rm -f'`);
       await killNow(rec, paths, live);
     }
+    trace("engine rm: locked");
     if (rec.cgroup) {
       const failed = removeCgroups(rec.cgroup);
       if (failed.length) throw new HuskError(`cannot remove container ${rec.name}: its cgroups are busy: ${failed.join(", ")}`, "processes still run in them");
     }
+    trace("engine rm: cgroups removed");
     if (rec.snapshot.mergedDir) removeSnapshot(rec.snapshot);
     await detachContainerNetworks(store, rec, { netnsGoing: true });
+    trace("engine rm: snapshot removed");
     deleteNetns(paths.netns);
+    trace("engine rm: netns removed");
     releaseUserns(store.roots.dataRoot, rec);
     store.remove(rec.id);
+    trace("engine rm: dirs removed");
     // After the record: it no longer counts as a user of its anonymous volumes.
     await releaseVolumes(engineVolumeContext(store.roots), rec.id, volumeNamesOf(rec.hostConfig.Mounts), { removeAnonymous: opts.volumes });
   });

@@ -1,7 +1,8 @@
 // `husk start` (and the second half of `run`): mount the snapshot, make the network
 // namespace, and hand the bundle to a `husk-core monitor`, which becomes the container's
 // parent and outlives this process.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { controllerHome } from "../cgroups/home.ts";
 import { cgroupLimits } from "../cgroups/limits.ts";
 import { hookStateBase } from "../oci/ops/status.ts";
@@ -19,7 +20,6 @@ import { monitorEvents } from "./events.ts";
 import { cachedSeccomp } from "./seccomp-cache.ts";
 import { parseBytes } from "./flags/sizes.ts";
 import { launchMonitor, StartError } from "./monitor-client.ts";
-import { ensureNetns } from "./container-netns.ts";
 import { attachContainerNetworks } from "./network-attach.ts";
 import type { ContainerRecord } from "./record.ts";
 import { type RecordStore, withContainerLock } from "./record-store.ts";
@@ -29,6 +29,8 @@ export interface StartOptions {
   waitForAttach: boolean;
   /** `run`: create mounted the snapshot a moment ago (checking mountinfo costs ms). */
   justCreated?: boolean;
+  /** `run`: the spec create validated and wrote a moment ago (reading it back costs ms). */
+  spec?: Spec;
   /** The husk executable the monitor runs for --rm cleanup (absolute). */
   huskPath?: string;
 }
@@ -58,9 +60,15 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     if (!opts.justCreated) mountSnapshot(rec.snapshot);
     trace("engine start: snapshot mounted");
     const mode = rec.hostConfig.NetworkMode;
-    if (rec.network) rec = await attachContainerNetworks(store, rec, { write: false }); // written below
-    else if (mode === "none") ensureNetns(paths.netns); // a record from before networks were attached
-    const spec = loadSpec(paths.config);
+    // A new netns with nothing to attach (--network none): the monitor's husk-core makes
+    // it, with lo up, before the container exists (one husk-core run fewer). Anything
+    // else goes through the network drivers.
+    const bare = rec.network ? rec.network.sandbox === "new" && rec.network.driver === "none" && !Object.keys(rec.networks ?? {}).length : mode === "none";
+    const netnsAdd = bare && !existsSync(paths.netns) ? paths.netns : undefined;
+    if (netnsAdd) mkdirSync(dirname(netnsAdd), { recursive: true, mode: 0o711 });
+    else if (rec.network) rec = await attachContainerNetworks(store, rec, { write: false }); // written below
+    const spec = opts.spec && opts.justCreated ? opts.spec : loadSpec(paths.config);
+    trace("engine start: spec loaded");
     if (mode.startsWith("container:")) {
       const ns = spec.linux!.namespaces!.find((n) => n.type === "network")!;
       ns.path = joinedNetns(store, rec);
@@ -72,8 +80,13 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
     // --cgroup-parent) is shared by every container, as docker's /docker is.
     rec.cgroup = { dirs: cgroup.dirs, v2Dir: cgroup.v2Dir, created: [...cgroup.dirs, ...(cgroup.v2Dir ? [cgroup.v2Dir] : [])] };
     store.write(rec);
+    trace("engine start: record written");
     const modeName = cgroupMode();
     const logOpts = rec.hostConfig.LogConfig.Config;
+    const limits = cgroupLimits(spec, controllerHome(cgroup, modeName));
+    trace("engine start: cgroup limits");
+    const seccomp = cachedSeccomp(store.roots.root, spec.linux?.seccomp);
+    trace("engine start: seccomp");
     const plan = buildPlan({
       id: rec.id,
       spec,
@@ -82,8 +95,8 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
       detach: false,
       cgroup,
       cgroupMode: modeName,
-      ...cgroupLimits(spec, controllerHome(cgroup, modeName)),
-      seccomp: cachedSeccomp(store.roots.root, spec.linux?.seccomp),
+      ...limits,
+      seccomp,
       stateJson: hookStateBase(rec.id, paths.bundle, spec.ociVersion, spec.annotations ?? {}),
       monitor: {
         statusFile: paths.status,
@@ -101,6 +114,7 @@ export async function startEngineContainer(store: RecordStore, rec0: ContainerRe
           : {}),
         oomCounters: oomCountersFor(cgroup),
         events: monitorEvents(store.roots, rec.id, { name: rec.name, image: rec.config.Image }),
+        netnsAdd,
       },
     });
     trace("engine start: plan built");

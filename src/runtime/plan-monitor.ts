@@ -42,6 +42,8 @@ export interface MonitorSettings {
   oomCounters?: OomCounter[];
   /** The engine's events.jsonl: the monitor appends die, oom, restart (and start after one). */
   events?: MonitorEvents;
+  /** A network namespace file to make first (as `husk-core netns add`) unless it exists. */
+  netnsAdd?: string;
 }
 
 export interface MonitorEvents {
@@ -75,6 +77,8 @@ export function oomCountersFor(cgroup: { dirs: string[]; v2Dir?: string }, host:
 export function writeMonitorSettings(w: PlanWriter, m: MonitorSettings): void {
   if (m.cleanupArgv?.length && !m.cleanupArgv[0]!.startsWith("/"))
     throw new HuskError(`monitor cleanup command "${m.cleanupArgv[0]}" must be an absolute path`);
+  if (m.netnsAdd !== undefined && !m.netnsAdd.startsWith("/")) throw new HuskError(`netns path "${m.netnsAdd}" must be absolute`);
+  w.str(Tag.MON_NETNS_ADD, m.netnsAdd);
   w.str(Tag.MON_STATUS_FILE, m.statusFile).str(Tag.MON_ATTACH_SOCKET, m.attachSocket).str(Tag.MON_LOG_PATH, m.logPath);
   if (m.logMaxSize) w.int(Tag.MON_LOG_MAX_SIZE, m.logMaxSize);
   if (m.logMaxFile) w.int(Tag.MON_LOG_MAX_FILE, m.logMaxFile);

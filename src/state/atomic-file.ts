@@ -1,13 +1,14 @@
-// Atomic replace: write a temp file in the same directory, fsync, rename.
+// Atomic replace: write a temp file in the same directory, fsync, rename. `durable`
+// false skips the fsync, for files a crash may lose without harm (the caller says why).
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 
-export function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600): void {
+export function writeFileAtomic(path: string, data: Uint8Array, mode = 0o600, durable = true): void {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w", mode);
   try {
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
     try {

@@ -7,6 +7,7 @@ import { buildContainerSpec, type SpecInput } from "../../src/engine/oci-spec.ts
 import type { ContainerRecord } from "../../src/engine/record.ts";
 import { containerSettings, type RunFlags } from "../../src/engine/run-flags.ts";
 import { DEFAULT_CAPABILITIES } from "../../src/engine/flags/security.ts";
+import { validateSpec } from "../../src/oci/validate.ts";
 
 const rootfs = mkdtempSync(`${tmpdir()}/husk-spec-`);
 mkdirSync(`${rootfs}/etc`);
@@ -31,6 +32,17 @@ function spec(flags: RunFlags, cmd: string[] = [], extra: Partial<SpecInput> = {
 }
 
 describe("docker defaults", () => {
+  // buildContainerSpec attaches docker's default profile after validation (it is husk's
+  // own output, and checking it costs ms per run): it must pass validation unchanged.
+  test("the default seccomp profile, for any capability set and arch, validates as built", () => {
+    for (const arch of ["x64", "arm64"])
+      for (const flags of [{}, { capAdd: ["ALL"] }, { capDrop: ["ALL"] }, { capAdd: ["SYS_ADMIN", "SYS_PTRACE"] }] as RunFlags[]) {
+        const s = spec(flags, [], { arch });
+        expect(s.linux!.seccomp).toBeDefined();
+        expect(validateSpec(s)).toEqual(s);
+      }
+  });
+
   test("namespaces, caps, seccomp, masked paths, hostname, env", () => {
     const s = spec({});
     expect(s.hostname).toBe(ID.slice(0, 12));

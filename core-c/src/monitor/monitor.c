@@ -21,6 +21,7 @@
 
 #include "../cleanup.h"
 #include "../create.h"
+#include "../netns.h"
 #include "../result.h"
 #include "../stage.h"
 #include "attach.h"
@@ -557,6 +558,14 @@ int husk_monitor_mode(struct husk_plan *plan, husk_error_t *err) {
   err->stage = ST_PREPARE;
   int ret = validate(plan, err);
   if (ret < 0) return ret;
+  /* --network none: the namespace the plan joins by path, made here rather than by a
+   * separate `husk-core netns add` (one exec fewer on `husk run`), and in place rather
+   * than in a helper child (husk-core is single-threaded; one fork and wait fewer). */
+  const char *netns = plan->monitor->netns_add;
+  if (netns && access(netns, F_OK) < 0) {
+    ret = husk_netns_add_here(netns, err);
+    if (ret < 0) return ret;
+  }
   pid_t pid = fork();
   if (pid < 0) return husk_fail_errno(err, "", "fork monitor");
   if (pid > 0) return 0; /* the CLI waits for us, not for the monitor */

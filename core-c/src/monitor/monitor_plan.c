@@ -80,6 +80,7 @@ int husk_monitor_plan_record(struct husk_plan *plan, uint16_t tag, const unsigne
     case HP_MON_LOG_MAX_FILE: return get_u64(tag, val, len, &mp->log_max_file, err);
     case HP_MON_OPEN_STDIN: ret = get_u64(tag, val, len, &v, err); mp->open_stdin = v != 0; return ret;
     case HP_MON_WAIT_ATTACH: ret = get_u64(tag, val, len, &v, err); mp->wait_attach = v != 0; return ret;
+    case HP_MON_NETNS_ADD: return get_str(tag, val, len, &mp->netns_add, err);
     case HP_MON_ATTACH_SOCKET: return get_str(tag, val, len, &mp->attach_socket, err);
     case HP_MON_STATUS_FILE: return get_str(tag, val, len, &mp->status_file, err);
     case HP_MON_RESTART_POLICY:
@@ -108,7 +109,7 @@ int husk_monitor_plan_record(struct husk_plan *plan, uint16_t tag, const unsigne
 
 void husk_monitor_plan_free(struct husk_monitor_plan *mp) {
   if (!mp) return;
-  free(mp->log_path); free(mp->attach_socket); free(mp->status_file);
+  free(mp->log_path); free(mp->attach_socket); free(mp->status_file); free(mp->netns_add);
   free(mp->events_file); free(mp->event_id); free(mp->event_attrs);
   for (size_t i = 0; i < mp->n_cleanup_argv; i++) free(mp->cleanup_argv[i]);
   free(mp->cleanup_argv);

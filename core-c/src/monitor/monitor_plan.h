@@ -13,6 +13,7 @@ enum husk_restart_policy { RESTART_NO = 0, RESTART_ON_FAILURE = 1, RESTART_ALWAY
 
 struct husk_monitor_plan {
   char *log_path, *attach_socket, *status_file;
+  char *netns_add; /* made before the monitor forks, saving the CLI a second husk-core */
   uint64_t log_max_size, log_max_file;
   int open_stdin, wait_attach;
   uint64_t restart_policy, restart_max, stop_signal, stop_timeout;

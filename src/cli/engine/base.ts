@@ -6,7 +6,7 @@ import { HuskError } from "../../runtime/errors.ts";
 import { RecordStore } from "../../engine/record-store.ts";
 import type { EngineRoots } from "../../engine/paths.ts";
 import { enableTrace } from "../../util/trace.ts";
-import { reportError } from "../log.ts";
+import { engineFailure } from "./engine-failure.ts";
 
 export abstract class EngineCommand extends Command {
   root = Option.String("--root", process.env.HUSK_ROOT ?? "/run/husk", { description: "live state directory (default /run/husk)" });
@@ -35,8 +35,7 @@ export abstract class EngineCommand extends Command {
     try {
       return (await this.run()) ?? 0;
     } catch (e) {
-      reportError(e, { format: "text", debug: this.debug }, this.context.stderr);
-      return e instanceof HuskError && (e.exitCode === 126 || e.exitCode === 127) ? e.exitCode : this.failCode;
+      return engineFailure(e, this.failCode, this.debug, this.context.stderr);
     }
   }
 }

@@ -3,6 +3,7 @@
 import { Option } from "clipanion";
 import type { RunFlags } from "../../engine/run-flags.ts";
 import { EngineCommand } from "./base.ts";
+import { runFlagsFrom } from "../fast-argv-tables.ts";
 
 export abstract class CreateOptionsCommand extends EngineCommand {
   protected override failCode = 125;
@@ -58,13 +59,6 @@ export abstract class CreateOptionsCommand extends EngineCommand {
   rm = Option.Boolean("--rm", { description: "remove the container when it exits" });
 
   protected flags(detach: boolean): RunFlags & { pull?: string; platform?: string } {
-    const out: Record<string, unknown> = { detach };
-    for (const k of FLAG_KEYS) {
-      const v = (this as unknown as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = v;
-    }
-    return out as RunFlags;
+    return runFlagsFrom(this as unknown as Record<string, unknown>, detach);
   }
 }
-
-const FLAG_KEYS = ["interactive", "tty", "name", "env", "envFile", "workdir", "user", "entrypoint", "hostname", "label", "volume", "mount", "tmpfs", "network", "memory", "memorySwap", "cpus", "cpuShares", "cpusetCpus", "pidsLimit", "ulimit", "capAdd", "capDrop", "privileged", "securityOpt", "readOnly", "init", "restart", "stopSignal", "stopTimeout", "logOpt", "userns", "uidmap", "gidmap", "sysctl", "device", "platform", "pull", "cgroupParent", "rm", "publish", "publishAll", "ip", "ip6", "networkAlias", "dns", "dnsSearch", "dnsOption", "addHost", "macAddress"];

@@ -1,10 +1,6 @@
 import { Command, Option } from "clipanion";
-import { createEngineContainer } from "../../engine/create.ts";
-import { runForeground } from "../../engine/foreground.ts";
-import { removeContainer } from "../../engine/remove.ts";
-import { startEngineContainer } from "../../engine/start.ts";
+import { runContainerAction } from "./run-action.ts";
 import { CreateOptionsCommand } from "./run-options.ts";
-import { trace } from "../../util/trace.ts";
 
 export class ContainerRunCommand extends CreateOptionsCommand {
   static override paths = [["run"], ["container", "run"]];
@@ -23,26 +19,9 @@ export class ContainerRunCommand extends CreateOptionsCommand {
   cmd = Option.Proxy();
 
   async run() {
-    trace("engine run: parsed");
-    const store = this.records();
-    const rec = await createEngineContainer(store, {
-      image: this.image,
-      cmd: this.cmd,
-      flags: this.flags(this.detach),
-      onPull: (ref) => this.context.stderr.write(`Unable to find image '${ref}' locally\n`),
-    });
-    let started;
-    try {
-      started = await startEngineContainer(store, rec, { waitForAttach: !this.detach, justCreated: true });
-    } catch (e) {
-      // docker keeps a container that failed to start, unless --rm asked otherwise.
-      if (rec.hostConfig.AutoRemove) await removeContainer(store, store.read(rec.id), { force: true, volumes: true });
-      throw e;
-    }
-    if (this.detach) {
-      this.context.stdout.write(`${rec.id}\n`);
-      return 0;
-    }
-    return runForeground(store, rec, started.pid, { stdin: this.context.stdin, stdout: this.context.stdout, stderr: this.context.stderr }, true);
+    return runContainerAction(
+      { roots: this.roots, image: this.image, cmd: this.cmd, detach: this.detach, flags: this.flags(this.detach) },
+      { stdin: this.context.stdin, stdout: this.context.stdout, stderr: this.context.stderr },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { Command } from "clipanion";
-import { createContainer } from "../../oci/ops/create.ts";
 import { BundleCommand } from "./bundle-command.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class CreateCommand extends BundleCommand {
   static override paths = [["oci", "create"]];
@@ -11,6 +11,6 @@ export class CreateCommand extends BundleCommand {
   });
 
   async run() {
-    await createContainer(this.store(), { ...this.bundleOptions(), waitForStart: true, detach: true });
+    return OCI_HOT_VERBS.create!(this as unknown as OciVerbOptions, this.context);
   }
 }

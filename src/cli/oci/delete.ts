@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
-import { deleteContainer } from "../../oci/ops/delete.ts";
 import { OciCommand } from "./base.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class DeleteCommand extends OciCommand {
   static override paths = [["oci", "delete"]];
@@ -8,6 +8,6 @@ export class DeleteCommand extends OciCommand {
   force = Option.Boolean("--force,-f", false, { description: "kill it first if it is still running" });
   id = Option.String();
   async run() {
-    await deleteContainer(this.store(), this.id, this.force, this.warn);
+    return OCI_HOT_VERBS.delete!(this as unknown as OciVerbOptions, this.context);
   }
 }

@@ -1,7 +1,6 @@
 import { Command, Option } from "clipanion";
-import { killContainer } from "../../oci/ops/kill.ts";
-import { parseSignal } from "../../oci/ops/signals.ts";
 import { OciCommand } from "./base.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class KillCommand extends OciCommand {
   static override paths = [["oci", "kill"]];
@@ -14,6 +13,6 @@ export class KillCommand extends OciCommand {
   id = Option.String();
   signal = Option.String({ required: false });
   async run() {
-    await killContainer(this.store(), this.id, parseSignal(this.signal ?? "TERM"), this.all);
+    return OCI_HOT_VERBS.kill!(this as unknown as OciVerbOptions, this.context);
   }
 }

@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
-import { runContainer } from "../../oci/ops/run.ts";
 import { BundleCommand } from "./bundle-command.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class RunCommand extends BundleCommand {
   static override paths = [["oci", "run"]];
@@ -13,6 +13,6 @@ export class RunCommand extends BundleCommand {
   keep = Option.Boolean("--keep", false, { description: "keep the stopped container (for `state`, `delete`) after a foreground run" });
 
   async run() {
-    return runContainer(this.store(), { ...this.bundleOptions(), detach: this.detach, keep: this.keep }, this.warn);
+    return OCI_HOT_VERBS.run!(this as unknown as OciVerbOptions, this.context);
   }
 }

@@ -1,12 +1,12 @@
 import { Command, Option } from "clipanion";
-import { startContainer } from "../../oci/ops/start.ts";
 import { OciCommand } from "./base.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class StartCommand extends OciCommand {
   static override paths = [["oci", "start"]];
   static override usage = Command.Usage({ category: "OCI runtime", description: "start a created container" });
   id = Option.String();
   async run() {
-    await startContainer(this.store(), this.id, this.warn);
+    return OCI_HOT_VERBS.start!(this as unknown as OciVerbOptions, this.context);
   }
 }

@@ -1,13 +1,12 @@
 import { Command, Option } from "clipanion";
-import { stateJson } from "../../oci/ops/status.ts";
 import { OciCommand } from "./base.ts";
+import { OCI_HOT_VERBS, type OciVerbOptions } from "./hot-verbs.ts";
 
 export class StateCommand extends OciCommand {
   static override paths = [["oci", "state"]];
   static override usage = Command.Usage({ category: "OCI runtime", description: "print the runtime-spec state of a container as JSON" });
   id = Option.String();
   async run() {
-    const store = this.store();
-    this.context.stdout.write(`${JSON.stringify(stateJson(store, store.read(this.id)), null, 2)}\n`);
+    return OCI_HOT_VERBS.state!(this as unknown as OciVerbOptions, this.context);
   }
 }

@@ -6,7 +6,11 @@
 // so truncation of zstd layers is caught one level up: readTar() insists on the tar
 // end-of-archive marker, and the content store verifies the blob digest.
 
-import { createGunzip, createZstdDecompress } from "node:zlib";
+// node:zlib is loaded on first use: evaluating it costs about 5 ms, and every `husk run`
+// reaches this module (through the layer store) without decompressing anything.
+type Zlib = typeof import("node:zlib");
+let zlib: Zlib | undefined;
+const loadZlib = (): Zlib => (zlib ??= require("node:zlib") as Zlib);
 import { HuskError } from "../../runtime/errors.ts";
 
 export type Compression = "gzip" | "zstd" | "none";
@@ -77,6 +81,7 @@ export async function* decompress(
   }
   // Large output chunks: with the 16 KiB default, gunzip of a 63 MB layer took 410 ms
   // here, with 256 KiB 152 ms (Bun.gunzipSync, whole-buffer: 133 ms).
+  const { createGunzip, createZstdDecompress } = loadZlib();
   const z = kind === "gzip" ? createGunzip({ chunkSize: OUT_CHUNK }) : createZstdDecompress({ chunkSize: OUT_CHUNK });
   // Feed the decompressor with backpressure; a source error is passed on through it.
   let feedError: unknown;

@@ -50,6 +50,10 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       throw new HuskError("--console-socket given but process.terminal is false", "drop --console-socket or set process.terminal to true");
     const mode = cgroupMode();
     cgroup = resolveCgroupsPath(spec.linux?.cgroupsPath, id);
+    trace("create: cgroups resolved");
+    const limits = cgroupLimits(spec, controllerHome(cgroup, mode));
+    const seccomp = compileSeccomp(spec.linux?.seccomp);
+    trace("create: limits and seccomp");
     const annotations = spec.annotations ?? {};
     const plan = buildPlan({
       id,
@@ -63,8 +67,8 @@ export async function createContainer(store: StateStore, opts: CreateOptions): P
       noPivot: opts.noPivot,
       cgroup,
       cgroupMode: mode,
-      ...cgroupLimits(spec, controllerHome(cgroup, mode)),
-      seccomp: compileSeccomp(spec.linux?.seccomp),
+      ...limits,
+      seccomp,
       stateJson: hookStateBase(id, bundle.dir, spec.ociVersion, annotations),
     });
     trace("create: plan built");
