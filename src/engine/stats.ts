@@ -3,7 +3,7 @@
 // derived figures: CPU % between two samples, memory without the page cache, and
 // docker's units (binary for memory, decimal for network and block I/O).
 import { readFileSync } from "node:fs";
-import { containerStats } from "../oci/ops/cgroup-control.ts";
+import { containerStats, readKeyed } from "../oci/ops/cgroup-control.ts";
 import { dirForController } from "../runtime/cgroup-paths.ts";
 import type { ContainerState } from "../state/container-state.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -35,17 +35,6 @@ export function parseNetDev(text: string): { rx: number; tx: number } {
     tx += f[8] ?? 0;
   }
   return { rx, tx };
-}
-
-function readKeyed(path: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  try {
-    for (const line of readFileSync(path, "utf8").split("\n")) {
-      const [k, v] = line.split(" ");
-      if (k && v !== undefined) out[k] = Number(v);
-    }
-  } catch {}
-  return out;
 }
 
 export function hostMemTotal(meminfo = "/proc/meminfo"): number {

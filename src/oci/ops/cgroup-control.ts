@@ -38,7 +38,8 @@ function readNum(path: string): number | undefined {
   }
 }
 
-function readKeyed(path: string): Record<string, number> {
+/** A "key value" per line cgroup file (memory.stat, cpu.stat, memory.events); {} if unreadable. */
+export function readKeyed(path: string): Record<string, number> {
   const out: Record<string, number> = {};
   try {
     for (const line of readFileSync(path, "utf8").split("\n")) {
