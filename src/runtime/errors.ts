@@ -27,6 +27,16 @@ const ERRNO_HINTS: Record<string, string> = {
   ETIMEDOUT: "raise the hook's timeout or fix the hook",
 };
 
+/** Hints for one stage's failure that the errno alone would get wrong. */
+function specificHint(ev: { stage: string; errno: string; path: string; message: string }): string | undefined {
+  // The kernel gives EINVAL when / is not a mount point, as in a plain chroot (pivot_root
+  // needs one too); "check config.json" would send people the wrong way.
+  if (ev.errno === "EINVAL" && ev.path === "/" && /^make root mount /.test(ev.message)) {
+    return "/ is not a mount point (husk runs in a chroot?): bind-mount the root dir onto itself before chroot, as arch-chroot does";
+  }
+  return undefined;
+}
+
 export class CoreError extends HuskError {
   constructor(
     message: string,
@@ -41,6 +51,6 @@ export class CoreError extends HuskError {
   static fromEvent(ev: { stage: string; errno: string; path: string; message: string }): CoreError {
     const where = ev.path && !ev.message.includes(ev.path) ? ` ${ev.path}` : "";
     const errno = ev.errno ? `: ${ev.errno}` : "";
-    return new CoreError(`${ev.stage}: ${ev.message}${where}${errno}`, ERRNO_HINTS[ev.errno], ev.stage, ev.errno);
+    return new CoreError(`${ev.stage}: ${ev.message}${where}${errno}`, specificHint(ev) ?? ERRNO_HINTS[ev.errno], ev.stage, ev.errno);
   }
 }

@@ -3,16 +3,18 @@
 // writable (as the tmpfs /run of such hosts is), then / is remounted read-only and a
 // fresh noexec tmpfs covers /tmp. Nothing changes in the host's own mount namespace.
 //
-// Proves: `husk oci run` works there, with the addon loaded from a memfd; and that the
+// Proves: `husk oci run` works there, with the addon loaded from a memfd; the engine face
+// too (`husk image import` then `husk run --rm`, --root/--data-root on a writable tmpfs,
+// as such hosts give one); and that the
 // place is hostile for real: a binary copied to /tmp does not run, / refuses writes, and
 // husk with its memfd path switched off (HUSK_ADDON_NO_MEMFD=1, Bun's /tmp extraction
 // only) fails with a one-line error that names both ways and a hint.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec } from "../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups, shQuote, testCgroupDirs } from "../helpers/cgroup.ts";
-import { huskBin, removeTempRoot, runSync, tempRoot } from "../helpers/husk.ts";
+import { huskBin, REPO_ROOT, removeTempRoot, runSync, tempRoot } from "../helpers/husk.ts";
 import { assertNoLeaks, type HostSnapshot, snapshotHost } from "../helpers/leaks.ts";
 
 const isRoot = process.getuid?.() === 0;
@@ -22,6 +24,7 @@ if (skip) console.warn("locked-down host tests skipped: need root and unshare(1)
 let work = "";
 let root = "";
 let before: HostSnapshot;
+let imageTar = "";
 
 /** Runs `inner` (sh) inside a fresh mount namespace that looks like a locked-down host. */
 function lockedDown(inner: string, env: Record<string, string> = {}) {
@@ -47,15 +50,26 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
       dir: join(work, "bundle"),
       config: ociSpec({ args: ["/bin/sh", "-c", "echo hello from a locked-down host; cat /proc/self/cgroup >/dev/null"], cgroupsPath: ownCgroupParent("lockdown") }),
     });
+    // the README demo's image: busybox-static as a rootfs tarball
+    const img = runSync([join(REPO_ROOT, "node_modules/.bin/bun"), "packaging/demo-image.ts", join(work, "image")], { cwd: REPO_ROOT, timeoutMs: 120_000 });
+    if (img.exitCode !== 0) throw new Error(`demo-image.ts: ${img.stderr}`);
+    imageTar = img.stdout.trim();
+    mkdirSync(join(work, "engine"));
     before = snapshotHost({ root: join(root, "state"), paths: [work] });
   });
 
   afterAll(() => {
     try {
+      // the engine's containers removed their own cgroups below their parent, which stays
+      for (const d of testCgroupDirs("lockdown-engine").filter((p) => existsSync(p))) {
+        expect(readdirSync(d).filter((n) => statSync(join(d, n)).isDirectory())).toEqual([]);
+      }
+      removeTestCgroups("lockdown-engine");
       assertNoLeaks(before, { root: join(root, "state"), paths: [work] });
       expect(testCgroupDirs("lockdown").filter((d) => existsSync(d))).toEqual([]);
     } finally {
       removeTestCgroups("lockdown");
+      removeTestCgroups("lockdown-engine");
       rmSync(work, { recursive: true, force: true });
       removeTempRoot(root);
     }
@@ -77,6 +91,25 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
     expect(r.stdout).toContain("rc=0");
     expect(r.stderr).toContain("addon: loaded from a memfd");
     expect(r.stdout).not.toContain("tmp: "); // nothing written to /tmp
+  });
+
+  test("husk image import and husk run --rm work, with --root/--data-root on a tmpfs", () => {
+    const husk = shQuote(huskBin());
+    const d = shQuote(join(work, "engine"));
+    const flags = `--root ${d}/run --data-root ${d}/data`;
+    const r = lockedDown(
+      [
+        `mount -t tmpfs -o mode=0700 tmpfs ${d} || exit 1`,
+        `${husk} image import --data-root ${d}/data --change 'ENV PATH=/bin' ${shQuote(imageTar)} lockdown/busybox:1 >/dev/null; echo "import=$?"`,
+        `${husk} run ${flags} --rm --network none --cgroup-parent ${shQuote(ownCgroupParent("lockdown-engine"))} lockdown/busybox:1 sh -c 'echo engine on a locked-down host; touch /written-in-container && echo rw-upper'; echo "rc=$?"`,
+        `echo "left=$(${husk} ps ${flags} -aq | wc -l)"`,
+        // what husk mounted below the tmpfs (the snapshot, the netns) is gone again
+        `awk -v d=${d} 'index($5, d "/") == 1 { print "mounted: " $5 }' /proc/self/mountinfo`,
+        `ls -A /tmp | sed 's/^/tmp: /'`,
+      ].join("\n"),
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("import=0\nengine on a locked-down host\nrw-upper\nrc=0\nleft=0\n");
   });
 
   test("without the memfd path, loading fails with one clear line", () => {

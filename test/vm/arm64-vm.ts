@@ -41,7 +41,8 @@ export async function runArm64Vm(img: { kernel: string; initrd: string }, timeou
   const cmd = [
     "qemu-system-aarch64", "-M", "virt", "-cpu", "max", "-m", "1024", "-smp", "2",
     "-nographic", "-no-reboot", "-kernel", img.kernel, "-initrd", img.initrd,
-    "-append", "console=ttyAMA0 cgroup_no_v1=all panic=-1 quiet",
+    // the guest's own watchdog (init2.sh) powers off a little before the host gives up
+    "-append", `console=ttyAMA0 cgroup_no_v1=all panic=-1 quiet husk.watchdog=${Math.max(60, Math.floor(timeoutMs / 1000) - 20)}`,
   ];
   const t0 = performance.now();
   const proc = Bun.spawn(["timeout", "-s", "KILL", String(Math.ceil(timeoutMs / 1000) + 5), ...cmd], { stdin: "ignore", stdout: "pipe", stderr: "pipe" });

@@ -2,14 +2,17 @@
 // for linux-arm64, test/vm/arm64-image.sh wraps it with Debian's arm64 kernel and
 // busybox, and qemu-system-aarch64 boots it (software emulation). Inside, init2.sh runs
 // the cgroup v2 checks (checks.sh: container lifecycle through `husk oci`, limits, OOM,
-// freezer, device filter, cleanup) with the arm64 husk: one test per check.
+// freezer, device filter, cleanup; then the engine face: `husk image import` of the arm64
+// busybox rootfs, `run --rm`, `run -d`, `ps`, `logs`, `stop`, `rm`) with the arm64 husk:
+// one test per check. Under emulation this takes 3 to 6 minutes; HUSK_ARM64_VM_TIMEOUT_S
+// (default 600) bounds it, and the guest's watchdog fires 20 s before that.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Arm64Image, buildArm64Image, runArm64Vm } from "./arm64-vm.ts";
 import { CHECKS_SCRIPT, expectedChecks, timingSummary, type VmResult } from "./run-vm.ts";
 
-const TIMEOUT_S = Number(process.env.HUSK_ARM64_VM_TIMEOUT_S ?? 420);
+const TIMEOUT_S = Number(process.env.HUSK_ARM64_VM_TIMEOUT_S ?? 600);
 const checks = expectedChecks(`${readFileSync(CHECKS_SCRIPT.v2, "utf8")}\n${readFileSync(join(import.meta.dir, "checks-lib.sh"), "utf8")}`);
 const noQemu = !Bun.which("qemu-system-aarch64");
 if (noQemu) console.warn("arm64 VM tests skipped: qemu-system-aarch64 not found (Debian package qemu-system-arm)");

@@ -8,7 +8,8 @@
 #
 # Containers are driven through `husk oci` (runc's CLI) with bundles written here. Each
 # container lives in /sys/fs/cgroup/husk-vm/<name>. Device rules (an eBPF filter on v2)
-# have their own check near the end.
+# have their own check near the end, and the engine face (husk image import, run, ps,
+# logs, stop, rm) the last ones.
 
 CG=/sys/fs/cgroup
 . "$(dirname "$0")/checks-lib.sh"   # ok/notok/check, hk, said, jfield, mkbundle, finish
@@ -244,6 +245,65 @@ cat: can't open '/dev/kmsg': Operation not permitted"
 check "device rules: /dev/zero works, /dev/kmsg is refused by the eBPF filter" "$([ "$RC" -eq 0 ] && [ "$OUT" = "$want" ]; echo $?)" \
   "$(said run); output: $OUT"
 after_delete devs
+
+# --- the engine face: image import, run --rm, run -d, ps, logs, stop, rm ---------------
+# Its own --root/--data-root (tmpfs, as all of this VM); containers under /$PARENT too.
+EF="--root /run/husk-engine --data-root /run/husk-engine-data"
+# hx CMD...: like hk, for any command (the engine's verbs put their flags after the verb)
+hx() {
+  timeout "$T" "$@" >/tmp/hk.out 2>/tmp/hk.err
+  RC=$?
+  OUT=$(cat /tmp/hk.out)
+  ERR=$(cat /tmp/hk.err)
+  [ "$RC" -eq 143 ] && ERR="timed out after ${T}s: $* | $ERR"
+  return 0
+}
+hxsaid() { echo "$1 exited $RC: ${ERR:-$OUT}"; }
+engine_left() { husk ps $EF -aq 2>&1 | tr '\n' ' ' | sed 's/ *$//'; }
+
+tar -C "$ROOTFS" -cf /tmp/busybox.tar .
+hx husk image import --data-root /run/husk-engine-data --change 'ENV PATH=/bin' /tmp/busybox.tar vm/busybox:1
+check "engine: husk image import of a busybox rootfs tarball" "$([ "$RC" -eq 0 ]; echo $?)" "$(hxsaid "image import")"
+rm -f /tmp/busybox.tar
+
+hx husk run $EF --rm --network none --cgroup-parent "$PARENT" vm/busybox:1 sh -c 'echo hi from the engine; exit 3'
+check "engine: husk run --rm prints the output, returns the exit code, leaves no container" \
+  "$([ "$RC" -eq 3 ] && [ "$OUT" = "hi from the engine" ] && [ -z "$ERR" ] && [ -z "$(engine_left)" ]; echo $?)" \
+  "$(hxsaid "run --rm") (wanted 3 and 'hi from the engine'); left: $(engine_left)"
+after_delete engine-run-rm
+
+hx husk run $EF -d --name web --network none --cgroup-parent "$PARENT" vm/busybox:1 sh -c 'echo ready; trap "echo bye; exit 0" TERM; while :; do sleep 0.1; done'
+id=$OUT
+if [ "$RC" -ne 0 ] || ! echo "$id" | grep -qE '^[0-9a-f]{64}$'; then
+  notok_each "$(hxsaid "run -d")" "engine: husk run -d prints the id; ps shows it running" \
+    "engine: husk logs shows what it wrote" "engine: husk stop ends it, ps -a shows it exited (0)" "engine: husk rm removes it and its cgroup"
+else
+  hx husk ps $EF --format '{{.ID}} {{.Names}} {{.State}}'
+  check "engine: husk run -d prints the id; ps shows it running" "$([ "$OUT" = "$(echo "$id" | cut -c1-12) web running" ]; echo $?)" "$(hxsaid ps)"
+  # the monitor writes the log as the container prints: wait for the line, up to 20 s
+  i=0
+  while [ $i -lt 100 ]; do
+    hx husk logs $EF web
+    [ "$OUT" = ready ] && break
+    i=$((i + 1))
+    sleep 0.2
+  done
+  check "engine: husk logs shows what it wrote" "$([ "$OUT" = ready ]; echo $?)" "$(hxsaid logs)"
+  hx husk stop $EF web
+  stop_said=$(hxsaid stop)
+  stop_rc=$RC
+  hx husk ps $EF -a --format '{{.Names}} {{.State}} {{.Status}}'
+  comment "after stop: $OUT"
+  check "engine: husk stop ends it, ps -a shows it exited (0)" "$([ "$stop_rc" -eq 0 ] && echo "$OUT" | grep -q '^web exited Exited (0)'; echo $?)" \
+    "$stop_said; ps -a: $OUT"
+  hx husk rm $EF web
+  rm_said=$(hxsaid rm)
+  rm_rc=$RC
+  after_delete web
+  check "engine: husk rm removes it and its cgroup" "$([ "$rm_rc" -eq 0 ] && [ -z "$(engine_left)" ] && [ -z "$(find "$CG/$PARENT" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ]; echo $?)" \
+    "$rm_said; left: $(engine_left); cgroups: $(find "$CG/$PARENT" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | tr '\n' ' ')"
+fi
+[ -z "$(engine_left)" ] || husk rm $EF -f $(husk ps $EF -aq) >/dev/null 2>&1
 
 # --- nothing left behind --------------------------------------------------------------- ----------------------------------------------------
 check "no cgroup left under /$PARENT after each delete" "$([ -z "$leaks" ]; echo $?)" "${leaks#; }"

@@ -85,8 +85,11 @@ else
   cgroup_v2
   checks=/vm/checks.sh
 fi
-# a guest watchdog, should the host side lose track of this VM
-(sleep 300; echo "# husk-vm: watchdog: still running after 300 s, powering off"; poweroff -f) &
+# a guest watchdog, should the host side lose track of this VM: husk.watchdog=SECONDS on
+# the kernel command line (the arm64 VM, slower under emulation, asks for more), else 300
+wd=$(sed -n 's/.*husk\.watchdog=\([0-9][0-9]*\).*/\1/p' /proc/cmdline)
+wd=${wd:-300}
+(sleep "$wd"; echo "# husk-vm: watchdog: still running after $wd s, powering off"; poweroff -f) &
 sh "$checks"
 echo "# husk-vm: checks exited $? at uptime $(cut -d' ' -f1 /proc/uptime) s"
 echo "# husk-vm: done"
