@@ -1,7 +1,8 @@
 // Reading the CRI logs the monitor writes, for `husk logs` (--since, --tail, -t, -f).
 // Lines are `<time> <stdout|stderr> <F|P> <text>`; P pieces are joined with what follows.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { type LogFs, LogFollower } from "./log-follower.ts";
 
 export interface LogLine {
   /** RFC 3339 with nine fraction digits, as the monitor writes it. */
@@ -104,113 +105,46 @@ export function readLogs(path: string, opts: LogReadOptions = {}): LogLine[] {
 
 /**
  * `logs -f`: print what is there (since/tail), then follow new lines across rotations
- * until `done()` says the container is finished (checked after each read that found
- * nothing new). Rotation is followed by inode: the file we hold is read to its end,
- * then every newer generation in turn, then the live file.
+ * until `done()` says the container is finished (checked after a poll that found nothing
+ * new). The file handling is LogFollower's (log-follower.ts).
  */
 export async function followLogs(
   path: string,
-  opts: LogReadOptions & { pollMs?: number; done: () => boolean },
+  opts: LogReadOptions & { pollMs?: number; done: () => boolean; fs?: LogFs },
   onLine: (l: LogLine) => void,
 ): Promise<void> {
   const since = opts.since === undefined ? undefined : normalizeTime(opts.since);
   const dec = new CriDecoder();
-  let held = "";
   // Until the first catch-up is over, lines are collected so that tail can cut them.
   let initial: LogLine[] | undefined = [];
-  const emit = (text: string) => {
-    held += text;
-    let nl: number;
-    while ((nl = held.indexOf("\n")) >= 0) {
-      const raw = held.slice(0, nl);
-      held = held.slice(nl + 1);
-      const l = raw ? dec.line(raw) : undefined;
-      if (!l || (since !== undefined && l.time < since)) continue;
+  const follower = new LogFollower(
+    path,
+    (raw) => {
+      const l = dec.line(raw);
+      if (!l || (since !== undefined && l.time < since)) return;
       if (initial) initial.push(l);
       else onLine(l);
-    }
-  };
-  const buf = Buffer.alloc(65536);
-  const readFrom = (fd: number, off: number): number => {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, off);
-      if (n <= 0) return off;
-      off += n;
-      emit(buf.toString("utf8", 0, n));
-    }
-  };
-  const readWholeFile = (p: string) => {
-    let f = -1;
-    try {
-      f = openSync(p, "r");
-      readFrom(f, 0);
-    } catch {
-    } finally {
-      if (f >= 0) closeSync(f);
-    }
-  };
-  const inodeOf = (p: string) => {
-    try {
-      return statSync(p).ino;
-    } catch {
-      return -1;
-    }
-  };
-  /** Read the generations newer than inode `ino` (oldest first), but not the live file. */
-  const readNewerThan = (ino: number) => {
-    const files = logFiles(path);
-    const ours = files.findIndex((f) => inodeOf(f) === ino);
-    for (const f of files.slice(ours + 1, -1)) readWholeFile(f);
-  };
-
-  let fd = -1;
-  let ino = -1;
-  let off = 0;
+    },
+    opts.fs,
+  );
   try {
-    fd = openSync(path, "r");
-    ino = fstatSync(fd).ino;
-  } catch {}
-  // Catch up: the generations older than the one we hold, then ours from the start.
-  const files = logFiles(path);
-  const ours = files.findIndex((f) => inodeOf(f) === ino);
-  for (const f of ours < 0 ? files : files.slice(0, ours)) readWholeFile(f);
-  if (fd >= 0) off = readFrom(fd, 0);
-  const caught = initial;
-  initial = undefined;
-  const shown = opts.tail !== undefined && opts.tail >= 0 ? caught.slice(Math.max(0, caught.length - opts.tail)) : caught;
-  for (const l of shown) onLine(l);
+    follower.poll();
+    const caught = initial;
+    initial = undefined;
+    const shown = opts.tail !== undefined && opts.tail >= 0 ? caught.slice(Math.max(0, caught.length - opts.tail)) : caught;
+    for (const l of shown) onLine(l);
 
-  const pollMs = opts.pollMs ?? 100;
-  for (;;) {
-    let progressed = false;
-    if (fd >= 0) {
-      const was = off;
-      off = readFrom(fd, off);
-      progressed = off !== was;
-    }
-    const liveIno = inodeOf(path);
-    if (liveIno !== -1 && liveIno !== ino) {
-      // Rotated: finish ours, read the generations after it, then take the live file.
-      if (fd >= 0) {
-        off = readFrom(fd, off);
-        readNewerThan(ino);
-        closeSync(fd);
-      }
-      fd = -1;
-      try {
-        fd = openSync(path, "r");
-        ino = fstatSync(fd).ino;
-        off = 0;
-      } catch {}
-      progressed = true;
-    }
-    if (!progressed) {
+    const pollMs = opts.pollMs ?? 100;
+    for (;;) {
+      if (follower.poll()) continue;
       if (opts.done()) {
-        if (fd >= 0) readFrom(fd, off);
+        // Whatever was written before the container finished.
+        while (follower.poll()) {}
         break;
       }
       await Bun.sleep(pollMs);
     }
+  } finally {
+    follower.close();
   }
-  if (fd >= 0) closeSync(fd);
 }
