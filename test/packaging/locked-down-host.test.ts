@@ -10,7 +10,7 @@
 // husk with its memfd path switched off (HUSK_ADDON_NO_MEMFD=1, Bun's /tmp extraction
 // only) fails with a one-line error that names both ways and a hint.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec } from "../fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups, shQuote, testCgroupDirs } from "../helpers/cgroup.ts";
@@ -25,6 +25,10 @@ let work = "";
 let root = "";
 let before: HostSnapshot;
 let imageTar = "";
+// The binary as the locked-down namespace sees it: a clone under /tmp (CI may clone there)
+// would vanish under the fresh tmpfs, so the test runs a copy kept on the root filesystem.
+let huskCopy = "";
+let copyDir = "";
 
 /** Runs `inner` (sh) inside a fresh mount namespace that looks like a locked-down host. */
 function lockedDown(inner: string, env: Record<string, string> = {}) {
@@ -55,6 +59,10 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
     if (img.exitCode !== 0) throw new Error(`demo-image.ts: ${img.stderr}`);
     imageTar = img.stdout.trim();
     mkdirSync(join(work, "engine"));
+    copyDir = mkdtempSync(`/var/tmp/husk-test-${process.pid}-bin-`);
+    huskCopy = join(copyDir, "husk");
+    copyFileSync(huskBin(), huskCopy);
+    chmodSync(huskCopy, 0o755);
     before = snapshotHost({ root: join(root, "state"), paths: [work] });
   });
 
@@ -71,6 +79,7 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
       removeTestCgroups("lockdown");
       removeTestCgroups("lockdown-engine");
       rmSync(work, { recursive: true, force: true });
+      if (copyDir) rmSync(copyDir, { recursive: true, force: true });
       removeTempRoot(root);
     }
   });
@@ -82,7 +91,7 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
   });
 
   test("husk oci run works, with the addon loaded from a memfd", () => {
-    const husk = shQuote(huskBin());
+    const husk = shQuote(huskCopy);
     const r = lockedDown(
       `${husk} oci --root ${shQuote(join(root, "state"))} run --bundle ${shQuote(join(work, "bundle"))} lockdown-${process.pid}; echo "rc=$?"; ls -A /tmp | sed 's/^/tmp: /'`,
       { HUSK_TRACE: "1" },
@@ -94,7 +103,7 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
   });
 
   test("husk image import and husk run --rm work, with --root/--data-root on a tmpfs", () => {
-    const husk = shQuote(huskBin());
+    const husk = shQuote(huskCopy);
     const d = shQuote(join(work, "engine"));
     const flags = `--root ${d}/run --data-root ${d}/data`;
     const r = lockedDown(
@@ -114,7 +123,7 @@ describe.skipIf(skip)("read-only root, noexec /tmp", () => {
 
   test("without the memfd path, loading fails with one clear line", () => {
     const r = lockedDown(
-      `${shQuote(huskBin())} oci --root ${shQuote(join(root, "state"))} run --bundle ${shQuote(join(work, "bundle"))} lockdown-nomemfd-${process.pid}; echo "rc=$?"`,
+      `${shQuote(huskCopy)} oci --root ${shQuote(join(root, "state"))} run --bundle ${shQuote(join(work, "bundle"))} lockdown-nomemfd-${process.pid}; echo "rc=$?"`,
       { HUSK_ADDON_NO_MEMFD: "1" },
     );
     expect(r.stdout).toMatch(/rc=[1-9]/);
