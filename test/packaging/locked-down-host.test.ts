@@ -45,10 +45,11 @@ function lockedDown(inner: string, env: Record<string, string> = {}) {
 
 describe.skipIf(skip)("read-only root, noexec /tmp", () => {
   beforeAll(async () => {
-    const rootfs = await ensureBusyboxRootfs();
     root = tempRoot(); // under /run: writable in the locked-down namespace
     work = join(root, "work");
     mkdirSync(work);
+    // A rootfs of the bundle's own, not the shared fixture: a clone under /tmp is hidden there.
+    const rootfs = await ensureBusyboxRootfs(join(work, "bundle", "rootfs"));
     makeBundle({
       rootfs,
       dir: join(work, "bundle"),
