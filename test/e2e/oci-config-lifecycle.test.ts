@@ -3,7 +3,7 @@
 // failures), process.terminal through --console-socket, and cgroup placement.
 
 import { beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ownCgroupParent } from "../helpers/cgroup.ts";
 import { huskBin, runSync, tempRoot } from "../helpers/husk.ts";
@@ -126,6 +126,92 @@ describe.skipIf(!isRoot)("hooks", () => {
     expect(res.stderr).toContain("prestart");
     expect(res.stderr).toContain(script);
     expect(res.stderr).toContain("3");
+  });
+});
+
+// The race: `run` used to start poststart without waiting for it, so a container that
+// exits at once could reach delete (and poststop) while poststart was still going, and a
+// detached `run` could return before poststart ran. These hooks wait for the wrong
+// outcome to show itself (poststop's marker, the CLI's exit) instead of sleeping, so
+// without the fix the order is wrong every time, not only under load.
+describe.skipIf(!isRoot)("poststart vs the end of run", () => {
+  // Give up waiting after this many 50 ms slices: the fixed runtime makes the hook wait it out.
+  const SLICES = 40;
+
+  test("poststart finishes before poststop even when the process exits at once", () => {
+    const dir = suite.dir("hooks-race");
+    const log = join(dir, "order.log");
+    const poststart = join(dir, "poststart.sh");
+    // Wait until init is gone (reaped) and then for poststop's line; only then log ours.
+    writeFileSync(
+      poststart,
+      `#!/bin/sh
+pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p')
+i=0; while [ -e "/proc/$pid" ] && [ $i -lt ${SLICES} ]; do sleep 0.05; i=$((i+1)); done
+echo "init-gone=$([ -e "/proc/$pid" ] && echo no || echo yes)" > ${join(dir, "init.txt")}
+i=0; while ! grep -q poststop ${log} 2>/dev/null && [ $i -lt ${SLICES} ]; do sleep 0.05; i=$((i+1)); done
+echo poststart >> ${log}
+`,
+    );
+    const poststop = join(dir, "poststop.sh");
+    writeFileSync(poststop, `#!/bin/sh\necho poststop >> ${log}\n`);
+    chmodSync(poststart, 0o755);
+    chmodSync(poststop, 0o755);
+    const spec = suite.spec("hooks-race", { args: ["true"] });
+    spec.hooks = { poststart: [{ path: poststart, env: HOOK_ENV }], poststop: [{ path: poststop, env: HOOK_ENV }] };
+    const res = suite.run("hooks-race", spec);
+    expect(res.stderr).toBe("");
+    expect(res.exitCode).toBe(0);
+    // The setup really raced: init had exited before poststart logged.
+    expect(readFileSync(join(dir, "init.txt"), "utf8")).toBe("init-gone=yes\n");
+    expect(readFileSync(log, "utf8")).toBe("poststart\npoststop\n");
+  });
+
+  test("run --detach returns only after poststart has finished", () => {
+    const name = "hooks-detach";
+    const dir = suite.dir(name);
+    const marker = join(dir, "poststart.txt");
+    const poststart = join(dir, "poststart.sh");
+    // Our parent is husk-core, its parent the husk CLI: wait for the CLI to exit (it must
+    // not), then say whether it was still there when this hook finished.
+    writeFileSync(
+      poststart,
+      `#!/bin/sh
+cli=$(cut -d' ' -f4 /proc/$PPID/stat)
+i=0; while [ -e "/proc/$cli" ] && [ $i -lt ${SLICES} ]; do sleep 0.05; i=$((i+1)); done
+echo "cli-alive=$([ -e "/proc/$cli" ] && echo yes || echo no)" > ${marker}
+`,
+    );
+    chmodSync(poststart, 0o755);
+    const spec = suite.spec(name, { args: ["sleep", "1000"] });
+    spec.hooks = { poststart: [{ path: poststart, env: HOOK_ENV }] };
+    const bundle = suite.bundle(name, spec);
+    const id = suite.id(name);
+    const root = tempRoot();
+    try {
+      // The container inherits husk's stdio and keeps it open: files, not pipes.
+      const out = join(dir, "run.out");
+      const err = join(dir, "run.err");
+      const outFd = openSync(out, "w");
+      const errFd = openSync(err, "w");
+      let res;
+      try {
+        const argv = [huskBin(), "oci", "--root", root, "run", "--detach", "--bundle", bundle, id];
+        res = Bun.spawnSync(argv, { stdin: "ignore", stdout: outFd, stderr: errFd, timeout: 30_000, killSignal: "SIGKILL" });
+      } finally {
+        closeSync(outFd);
+        closeSync(errFd);
+      }
+      expect(readFileSync(err, "utf8")).toBe("");
+      expect(res.exitCode).toBe(0);
+      // Read at once: poststart must be done by the time run returned, the CLI still there.
+      expect(existsSync(marker) ? readFileSync(marker, "utf8") : "no marker").toBe("cli-alive=yes\n");
+      const del = runSync([huskBin(), "oci", "--root", root, "delete", "--force", id], { timeoutMs: 30_000 });
+      expect(del.stderr).toBe("");
+      expect(del.exitCode).toBe(0);
+    } finally {
+      suite.reap(name, id, root);
+    }
   });
 });
 
