@@ -14,6 +14,7 @@ import { parseManifest } from "./registry/manifest.ts";
 import type { Descriptor, ImageIndex, ImageManifest } from "./registry/manifest.ts";
 import { type BlobOutcome, putManifest, uploadBlob } from "./registry/upload.ts";
 import { isLoopbackRegistry } from "./pull.ts";
+import { forEachLimited } from "../util/pool.ts";
 
 export type PushProgress =
   | { kind: "layer"; digest: string; status: "waiting" | "uploading" | BlobOutcome; done: number; total: number }
@@ -94,30 +95,19 @@ export async function pushImage(source: string, dest: string | undefined, opts: 
   const blobs = new Map<string, Descriptor>();
   for (const m of manifests) for (const d of [m.body.config, ...m.body.layers]) if (!blobs.has(d.digest)) blobs.set(d.digest, d);
   for (const d of blobs.values()) opts.onProgress?.({ kind: "layer", digest: d.digest, status: "waiting", done: 0, total: d.size });
-  const todo = [...blobs.values()];
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < todo.length && failed === undefined) {
-      const d = todo[next++]!;
-      try {
-        if (!content.has(d.digest)) throw new HuskError(`push ${source}: blob ${d.digest} is missing from the content store`, "pull or load the image again");
-        let started = false;
-        const outcome = await uploadBlob(client, target, d, Bun.file(content.blobPath(d.digest)), {
-          mountFrom,
-          chunkSize: opts.chunkSize,
-          onProgress: (done, total) => {
-            if (done < total || !started) opts.onProgress?.({ kind: "layer", digest: d.digest, status: "uploading", done, total });
-            started = true;
-          },
-        });
-        opts.onProgress?.({ kind: "layer", digest: d.digest, status: outcome, done: d.size, total: d.size });
-      } catch (e) {
-        failed ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, opts.concurrency ?? 3), todo.length) }, worker));
+  const { failed } = await forEachLimited([...blobs.values()], opts.concurrency ?? 3, async (d) => {
+    if (!content.has(d.digest)) throw new HuskError(`push ${source}: blob ${d.digest} is missing from the content store`, "pull or load the image again");
+    let started = false;
+    const outcome = await uploadBlob(client, target, d, Bun.file(content.blobPath(d.digest)), {
+      mountFrom,
+      chunkSize: opts.chunkSize,
+      onProgress: (done, total) => {
+        if (done < total || !started) opts.onProgress?.({ kind: "layer", digest: d.digest, status: "uploading", done, total });
+        started = true;
+      },
+    });
+    opts.onProgress?.({ kind: "layer", digest: d.digest, status: outcome, done: d.size, total: d.size });
+  });
   if (failed !== undefined) throw failed;
 
   if (!full) {

@@ -12,6 +12,7 @@ import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, parseManifest } from "./manifest.t
 import type { Descriptor, ImageIndex, ImageManifest } from "./manifest.ts";
 import { formatPlatform, hostPlatform, parsePlatform, platformMatches } from "./platform.ts";
 import type { Platform } from "./platform.ts";
+import { forEachLimited } from "../../util/pool.ts";
 
 export interface RegistryClientOptions {
   /** Registries (host[:port] as in references) reached over plain http. */
@@ -439,12 +440,10 @@ export class RegistryClient {
       else opts.onProgress?.({ kind: "layer", digest: l.digest, status: "waiting", done: 0, total: l.size });
     }
     const todo = layers.filter((l, i) => !store.has(l.digest) && layers.findIndex((o) => o.digest === l.digest) === i);
-    const concurrency = Math.max(1, opts.concurrency ?? 3);
-    let next = 0;
-    let failed: unknown;
-    const worker = async () => {
-      while (next < todo.length && failed === undefined && !opts.stopped?.()) {
-        const layer = todo[next++]!;
+    const { failed, notStarted } = await forEachLimited(
+      todo,
+      opts.concurrency ?? 3,
+      async (layer) => {
         try {
           await this.fetchBlob(ref, layer, store, {
             onProgress: (done, total, status) => opts.onProgress?.({ kind: "layer", digest: layer.digest, status, done, total }),
@@ -454,13 +453,13 @@ export class RegistryClient {
           opts.settled?.(layer);
         } catch (e) {
           opts.settled?.(layer, e);
-          failed ??= e;
+          throw e;
         }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+      },
+      opts.stopped,
+    );
     // Layers never started (after a failure or a stop) are settled too, so nobody waits on them.
-    for (const layer of todo.slice(next)) opts.settled?.(layer, failed ?? new HuskError(`${repoName(ref)}: blob ${layer.digest}: not downloaded, the pull stopped`));
+    for (const layer of notStarted) opts.settled?.(layer, failed ?? new HuskError(`${repoName(ref)}: blob ${layer.digest}: not downloaded, the pull stopped`));
     if (failed !== undefined) throw failed;
   }
 
