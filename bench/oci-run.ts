@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { ensureBusyboxRootfs, makeBundle, ociSpec, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { inPrivateCgroupView, ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { findLeaks, snapshotHost } from "../test/helpers/leaks.ts";
+import { firstLine, type Stats, stats } from "./lib.ts";
 
 interface Args {
   runs: number;
@@ -85,37 +86,6 @@ interface Contender {
   samples: number[];
   failures: number;
   lastError?: string;
-}
-
-interface Stats {
-  n: number;
-  mean: number;
-  median: number;
-  p90: number;
-  min: number;
-  max: number;
-  stddev: number;
-}
-
-function stats(samples: number[]): Stats | undefined {
-  if (samples.length === 0) return undefined;
-  const s = [...samples].sort((a, b) => a - b);
-  const n = s.length;
-  const mean = s.reduce((a, b) => a + b, 0) / n;
-  const median = n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-  const p90 = s[Math.max(0, Math.ceil(0.9 * n) - 1)]!;
-  const stddev = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
-  return { n, mean, median, p90, min: s[0]!, max: s[n - 1]!, stddev };
-}
-
-function firstLine(cmd: string[]): string | undefined {
-  try {
-    const r = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe", timeout: 10_000 });
-    if (r.exitCode !== 0) return undefined;
-    return r.stdout.toString().split("\n")[0]?.trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Run once, return wall ms, or an error string. */
