@@ -7,13 +7,15 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs } from "../fixtures/busybox-rootfs.ts";
 import { huskBin, runSync } from "../helpers/husk.ts";
 import { assertNoLeaks, snapshotHost } from "../helpers/leaks.ts";
-import { PODMAN_ULIMITS, podmanIn, unmountBelow } from "../helpers/podman.ts";
+import { PODMAN_ULIMITS, podmanCgroups, podmanIn, removePodmanCgroups, unmountBelow } from "../helpers/podman.ts";
 
 const have = (cmd: string) => runSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
 const work = mkdtempSync("/tmp/husk-clients-");
 const runtime = join(work, "husk-oci");
 const image = "localhost/husk-bb:1";
 let before: ReturnType<typeof snapshotHost>;
+// podman's own parent cgroups, to remove the ones this suite makes.
+const podmanCgroupsBefore = podmanCgroups();
 // podman does not pass --root to a runtime it does not know, so husk uses its default
 // (/run/husk), as runc would use /run/runc. It must be empty again afterwards.
 const DEFAULT_ROOT = "/run/husk";
@@ -30,6 +32,7 @@ beforeAll(async () => {
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   if (!defaultRootExisted && existsSync(DEFAULT_ROOT)) rmdirSync(DEFAULT_ROOT); // throws if anything was left in it
+  removePodmanCgroups(podmanCgroupsBefore);
   assertNoLeaks(before);
 });
 

@@ -1,6 +1,7 @@
 // podman in tests and benchmarks on this host: a private store under the test's own dir,
 // the cgroupfs manager and file events (no systemd, no journald), and rlimits within the
 // sandbox's hard limits (it lacks CAP_SYS_RESOURCE, so podman's defaults fail).
+import { existsSync, readdirSync, rmdirSync } from "node:fs";
 import { mountsAtOrUnder } from "../../src/storage/mountinfo.ts";
 import { type RunResult, runSync } from "./husk.ts";
 
@@ -34,4 +35,41 @@ export function unmountBelow(dir: string): string[] {
     .sort((a, b) => b.length - a.length);
   for (const p of points) runSync(["umount", "-l", p]);
   return points;
+}
+
+/** podman's cgroupfs manager makes `libpod_parent` (and `libpod_parent/conmon`) at the top
+ * of each hierarchy and never removes them. Lists them, so a suite can remove the ones it
+ * caused (`removePodmanCgroups(before)`). */
+export function podmanCgroups(): string[] {
+  const out: string[] = [];
+  const base = "/sys/fs/cgroup";
+  let hierarchies: string[] = [];
+  try {
+    hierarchies = readdirSync(base);
+  } catch {
+    return out;
+  }
+  for (const h of hierarchies) {
+    const dir = `${base}/${h}/libpod_parent`;
+    if (existsSync(dir)) out.push(dir);
+  }
+  if (existsSync(`${base}/libpod_parent`)) out.push(`${base}/libpod_parent`);
+  return out;
+}
+
+/** Removes (empty, deepest first) the libpod_parent trees that were not there `before`. */
+export function removePodmanCgroups(before: readonly string[]): void {
+  const removeTree = (dir: string) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const e of entries) removeTree(`${dir}/${e}`);
+    try {
+      rmdirSync(dir);
+    } catch {}
+  };
+  for (const dir of podmanCgroups()) if (!before.includes(dir)) removeTree(dir);
 }
