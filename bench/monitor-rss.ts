@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ensureBusyboxRootfs, REPO_ROOT } from "../test/fixtures/busybox-rootfs.ts";
 import { ownCgroupParent, removeTestCgroups } from "../test/helpers/cgroup.ts";
 import { busyboxLayout } from "../test/e2e/support/engine.ts";
+import { podmanCgroups, removePodmanCgroups } from "../test/helpers/podman.ts";
 import { PODMAN_ULIMITS, podmanArgv } from "../test/helpers/podman.ts";
 import { median, parseFlags, requireRoot, sh } from "./lib.ts";
 
@@ -24,6 +25,7 @@ const root = `/run/husk-test-${process.pid}-bench-rss`;
 const dataRoot = join(work, "husk-data");
 const store = join(work, "podman");
 const cgName = "bench-monitor-rss";
+const podmanCgroupsBefore = podmanCgroups();
 
 const podman = podmanArgv(store, { runtime: "runc" });
 const huskCmd = (verb: string, ...rest: string[]) => [husk, verb, "--root", root, "--data-root", dataRoot, ...rest];
@@ -94,6 +96,7 @@ try {
     Bun.spawnSync([...podman, "system", "reset", "-f"], { stdout: "ignore", stderr: "ignore" });
   }
   removeTestCgroups(cgName);
+  removePodmanCgroups(podmanCgroupsBefore);
   rmSync(work, { recursive: true, force: true });
   rmSync(root, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // podman in tests and benchmarks on this host: a private store under the test's own dir,
 // the cgroupfs manager and file events (no systemd, no journald), and rlimits within the
 // sandbox's hard limits (it lacks CAP_SYS_RESOURCE, so podman's defaults fail).
-import { existsSync, readdirSync, rmdirSync } from "node:fs";
+import { readdirSync, rmdirSync } from "node:fs";
 import { mountsAtOrUnder } from "../../src/storage/mountinfo.ts";
 import { type RunResult, runSync } from "./husk.ts";
 
@@ -42,18 +42,21 @@ export function unmountBelow(dir: string): string[] {
  * caused (`removePodmanCgroups(before)`). */
 export function podmanCgroups(): string[] {
   const out: string[] = [];
-  const base = "/sys/fs/cgroup";
-  let hierarchies: string[] = [];
-  try {
-    hierarchies = readdirSync(base);
-  } catch {
-    return out;
-  }
-  for (const h of hierarchies) {
-    const dir = `${base}/${h}/libpod_parent`;
-    if (existsSync(dir)) out.push(dir);
-  }
-  if (existsSync(`${base}/libpod_parent`)) out.push(`${base}/libpod_parent`);
+  // It sits at the top of a hierarchy, or below the caller's own cgroup where the
+  // hierarchy nests us (memory here): look four levels down, not inside what it finds.
+  const walk = (dir: string, depth: number) => {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name === "libpod_parent") out.push(`${dir}/${name}`);
+      else if (depth < 4 && !name.startsWith("husk-")) walk(`${dir}/${name}`, depth + 1);
+    }
+  };
+  walk("/sys/fs/cgroup", 1);
   return out;
 }
 
