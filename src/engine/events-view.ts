@@ -1,19 +1,13 @@
 // `husk events`: filters (docker's keys), docker's line and JSON shapes, and templates.
 // Pure, over the lines of events.jsonl (src/engine/events.ts and the monitor write them).
-import { HuskError } from "../runtime/errors.ts";
+import { parseFilterArgs } from "./filter-args.ts";
 import type { EngineEvent } from "./events.ts";
 import { renderGoTemplate } from "./go-template.ts";
 
 const FILTER_KEYS = ["container", "event", "type", "image", "label"] as const;
 
 export function parseEventFilters(items: string[]): [string, string][] {
-  return items.map((f) => {
-    const eq = f.indexOf("=");
-    const key = f.slice(0, eq);
-    if (eq <= 0 || !(FILTER_KEYS as readonly string[]).includes(key))
-      throw new HuskError(`invalid filter "${f}"`, `use KEY=VALUE with KEY one of ${FILTER_KEYS.join(", ")}`, 125);
-    return [key, f.slice(eq + 1)];
-  });
+  return parseFilterArgs(items, FILTER_KEYS);
 }
 
 function matchOne(ev: EngineEvent, [key, value]: [string, string]): boolean {

@@ -1,5 +1,6 @@
 // `husk ps`: filters (docker's keys), a table, json lines or a Go-like template.
 import { HuskError } from "../runtime/errors.ts";
+import { parseFilterArgs } from "./filter-args.ts";
 import { statusText } from "./inspect.ts";
 import type { LiveState } from "./live-state.ts";
 import type { ContainerRecord } from "./record.ts";
@@ -12,13 +13,7 @@ export interface PsRow {
 const FILTER_KEYS = ["id", "name", "status", "label", "ancestor", "exited"] as const;
 
 export function parseFilters(items: string[]): [string, string][] {
-  return items.map((f) => {
-    const eq = f.indexOf("=");
-    const key = f.slice(0, eq);
-    if (eq <= 0 || !(FILTER_KEYS as readonly string[]).includes(key))
-      throw new HuskError(`invalid filter "${f}"`, `use KEY=VALUE with KEY one of ${FILTER_KEYS.join(", ")}`, 125);
-    return [key, f.slice(eq + 1)];
-  });
+  return parseFilterArgs(items, FILTER_KEYS);
 }
 
 function matches(row: PsRow, [key, value]: [string, string]): boolean {
